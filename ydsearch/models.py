@@ -82,7 +82,6 @@ class Hit:
     highlights: List[Tuple[int, int]] = field(default_factory=list)
     snippet: str = ""
     snippet_highlights: List[Tuple[int, int]] = field(default_factory=list)
-    exact: bool = False
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,0 +1,121 @@
+"""Run a query on an index and return ranked :class:`~ydsearch.models.Hit` objects.
+
+Ranking is BM25F over the word field, with the exact-sequence bonus and the
+bigram safety net of :mod:`ydsearch.queryplan`.  Ties are broken by paragraph
+id, so the same query on the same index always gives the same order.
+"""
+from dataclasses import asdict, dataclass, field
+from typing import List, Optional
+
+from . import querylang as ql
+from .errors import QuerySyntaxError
+from .highlight import find_spans, make_snippet
+from .models import Hit
+from .queryplan import TermPlan, compile_query, plan_terms
+from .schema import STORED_FIELDS
+
+MAX_LIMIT = 10_000
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total number of matching paragraphs, and the parsed query."""
+
+    query: str
+    parsed: str
+    total: int
+    offset: int
+    limit: int
+    hits: List[Hit] = field(default_factory=list)
+    terms: List[TermPlan] = field(default_factory=list)
+    whoosh_query: str = ""
+
+    def to_dict(self, explain: bool = False) -> dict:
+        d = {"query": self.query, "parsed": self.parsed, "total": self.total,
+             "offset": self.offset, "limit": self.limit,
+             "hits": [h.to_dict() for h in self.hits]}
+        if explain:
+            d["explain"] = {"terms": [asdict(t) for t in self.terms],
+                            "whoosh": self.whoosh_query}
+        return d
+
+
+def _filter_nodes(speaker=None, year=None, date_from=None, date_to=None, city=None,
+                  province=None, meeting=None, kind=None, source=None) -> list:
+    """CLI/library filter options, parsed by the query language so they validate alike."""
+    nodes = []
+    for name, value in (("speaker", speaker), ("city", city), ("province", province),
+                        ("meeting", meeting), ("kind", kind), ("source", source)):
+        if value:
+            nodes.append(ql.Field(name, ql.parse(f'{name}:"{_quote(value)}"').value, 0))
+    if year is not None:
+        text = f"{year[0] or ''}..{year[1] or ''}" if isinstance(year, tuple) else str(year)
+        nodes.append(_single(ql.parse(f"year:{text}"), "--year"))
+    if date_from or date_to:
+        nodes.append(_date_range(date_from, date_to))
+    return nodes
+
+
+def _quote(value: str) -> str:
+    if '"' in str(value):
+        raise QuerySyntaxError(f"filter value {value!r} may not contain a double quote")
+    return str(value)
+
+
+def _single(node, option):
+    if isinstance(node, (ql.And, ql.Or, ql.Not)):
+        raise QuerySyntaxError(f"{option} expects a single value or range")
+    return node
+
+
+def _date_range(date_from, date_to):
+    lo = ql.parse(f"date:{date_from}").lo if date_from else None
+    hi = ql.parse(f"date:{date_to}").hi if date_to else None
+    if lo and hi and lo > hi:
+        raise QuerySyntaxError(f"--from {date_from} is after --to {date_to}")
+    return ql.DateRange(lo, hi, 0)
+
+
+def _stored_hit(stored: dict, rank: int, score: float) -> dict:
+    # sorted by (score, id), whoosh reports the sort key: (-score, id)
+    values = {k: stored.get(k) for k in STORED_FIELDS}
+    values["text"] = values["text"] or ""
+    return dict(values, rank=rank, score=round(float(score), 4))
+
+
+def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
+               snippet_chars: int = 160, **filters) -> SearchResult:
+    """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
+    province, meeting, kind, source (ANDed with the query)."""
+    from whoosh import query as wq
+    from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
+    from .normalize import normalize
+
+    if limit < 0 or offset < 0 or limit > MAX_LIMIT:
+        raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
+    extra = _filter_nodes(**filters)
+    node = ql.parse(query) if query and query.strip() else None
+    if node is None and not extra:
+        raise QuerySyntaxError("empty query")
+    full_node = node if not extra else ql.And(tuple(([node] if node else []) + extra))
+    seg = index.segmenter
+    wquery = compile_query(full_node, seg)
+    plans = plan_terms(full_node, seg)
+    searcher = index.searcher()
+    results = searcher.search(wquery, limit=offset + limit if limit else 1,
+                              sortedby=MultiFacet([ScoreFacet(), FieldFacet("id")]),
+                              terms=False)
+    total = len(results)
+    hits = []
+    terms = [(p.term, p.phrase, p.words) for p in plans]
+    for i in range(offset, min(offset + limit, results.scored_length())):
+        stored = results[i].fields()
+        values = _stored_hit(stored, i + 1, -results.score(i)[0])
+        text = values["text"]
+        spans = find_spans(text, terms) if terms else []
+        snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
+        hits.append(Hit(text_simplified=normalize(text).text, highlights=spans,
+                        snippet=snippet, snippet_highlights=sspans, **values))
+    return SearchResult(query=query, parsed=ql.describe(full_node), total=total,
+                        offset=offset, limit=limit, hits=hits, terms=plans,
+                        whoosh_query=str(wquery))

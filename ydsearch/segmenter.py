@@ -1,0 +1,105 @@
+"""Word segmentation: jieba's algorithm and dictionary, through ``rjieba``.
+
+One :class:`Segmenter` owns one ``rjieba.Jieba`` instance with the domain
+dictionary of this package loaded; the index and the query are always
+segmented by the same object type and dictionary (the index records both).
+
+Index mode (``index_words``) is jieba's search mode, made positional: every
+word of the precise segmentation gets the next ordinal position, and the
+dictionary words inside it (``长三角`` → ``三角``) are emitted at the same
+position.  Query mode (``query_words``) is the precise segmentation only.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterator, List, NamedTuple, Optional
+
+_SEARCHABLE_RE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MAX_SUBWORD = 8
+
+
+class Word(NamedTuple):
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def dictionary_text() -> str:
+    """The domain dictionary shipped in ``ydsearch/data/userdict.txt``."""
+    return resources.files("ydsearch.data").joinpath("userdict.txt").read_text("utf-8")
+
+
+def _dictionary_entries(text: str):
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 else 1000
+        yield parts[0], freq, parts[2] if len(parts) > 2 else ""
+
+
+def segmenter_version() -> str:
+    from importlib.metadata import version
+
+    return f"rjieba-{version('rjieba')}"
+
+
+def dictionary_hash() -> str:
+    return hashlib.sha256(dictionary_text().encode("utf-8")).hexdigest()[:16]
+
+
+def is_searchable(token: str) -> bool:
+    """True for a token holding at least one Han character, letter or digit."""
+    return _SEARCHABLE_RE.search(token) is not None
+
+
+@dataclass
+class Segmenter:
+    """Owns a jieba (rjieba) instance with the domain dictionary; created lazily."""
+
+    _jieba: Optional[object] = None
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self._jieba = None
+
+    @property
+    def jieba(self):
+        if self._jieba is None:
+            import rjieba
+
+            jb = rjieba.Jieba()
+            for word, freq, tag in _dictionary_entries(dictionary_text()):
+                jb.add_word(word, freq, tag)
+            self._jieba = jb
+        return self._jieba
+
+    def query_words(self, text: str) -> List[Word]:
+        """Precise segmentation of normalised text; punctuation dropped."""
+        out, pos = [], 0
+        for w, s, e in self.jieba.tokenize(text, "default", True):
+            if is_searchable(w):
+                out.append(Word(w.lower(), pos, s, e))
+                pos += 1
+        return out
+
+    def index_words(self, text: str) -> Iterator[Word]:
+        """Precise words plus their in-dictionary sub-words at the same position."""
+        has_word = self.jieba.has_word
+        pos = 0
+        for w, s, e in self.jieba.tokenize(text, "default", True):
+            if not is_searchable(w):
+                continue
+            n = e - s
+            if n > 2:
+                for size in range(2, min(n, MAX_SUBWORD + 1)):
+                    for i in range(n - size + 1):
+                        sub = w[i:i + size]
+                        if has_word(sub):
+                            yield Word(sub.lower(), pos, s + i, s + i + size)
+            yield Word(w.lower(), pos, s, e)
+            pos += 1
