@@ -1,0 +1,177 @@
+"""Raw article text → title, header lines and ``(kind, text)`` paragraphs.
+
+Paragraph text stays in the script of the source; pinyin glosses, ``?`` damage
+and zero-width characters are removed (``strip_noise``), after repairing the
+damage that can be repaired (a small table, and names whose surviving prefix
+matches exactly one name elsewhere in the same document).  Site chrome is
+dropped; lines that carry metadata (``发布时间:``, newspaper masthead) are kept
+apart in ``Cleaned.header`` for :mod:`ydsearch.extract`.
+"""
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from .normalize import fold_width, strip_noise, to_simplified
+from .extract import SURNAMES
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+# Damage whose original is known (traditional source text).
+KNOWN_DAMAGE = (
+    ("重?fù)?dān)", "重擔"),
+    ("重?fu)?dan)", "重擔"),
+)
+# A name whose last character(s) were lost: 2 surviving chars after a title or list mark.
+_DAMAGED_NAME = re.compile(rf"(?<=[長长記记席任理員员、,，;；])([{HAN}]{{2}})\?{{2,}}")
+_SENT_END = "。！？!?；;…"
+_FINAL_PUNCT = set(_SENT_END + "”’」』)）】》\"'")
+_LEADIN_END = ("——", "：", ":", "，", ",")
+_CONTINUATION = re.compile(
+    r"[(（]\s*(?:下转|上接|转)第?\s*[0-9A-Za-z一二三四五六七八九十]+\s*版\s*[)）]"
+    r"|下转第?\s*[0-9A-Za-z一二三四五六七八九十]+\s*版"
+)
+_CAPTION = re.compile(r"(?:摄|攝)\s*[)）]?\s*$|^[(（]?(?:图|圖)[为為]?\s*[:：]")
+# Lines that are site chrome (matched on the Simplified, half-width line).
+_CHROME = re.compile(
+    r"分享到|copyright|all rights reserved|©|icp备|icp证|公网安备|designed by"
+    r"|扫码关注|扫码阅读|数字报$|扫一扫|官方微信|微信公众号|公众号$|客户端下载|app$|^[•·]"
+    r"|通讯地址|^邮编|^网址|^邮箱|^电话|^传真|^地址[:：]"
+    r"|^(?:监制|主编|编辑|制图|责编|校对|审核|审校|终审|二审|一审|统筹|策划|值班编辑)\s*[/:：]"
+    r"|^[(（]\s*(?:责编|责任编辑|编辑)\s*[:：].*[)）]$|^原标题\s*[:：]|^(?:返回|打印|关闭|顶部)$"
+    r"|主管$|主办$|出版$|国内统一连续出版物号|邮发代号",
+    re.I,
+)
+_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|所在位置)\s*[:：]\s*(.*)$")
+# Header lines: kept for metadata, not paragraphs.
+_HEADER = re.compile(
+    r"发布时间\s*[:：]|来源\s*[:：]|总第\s*\d+\s*期|农历.{2,8}[年月]|星期[一二三四五六日天]"
+    rf"|本期\s*\d+\s*版|^[{HAN}]{{2,8}}(?:日报|晚报|时报|报)$|^\d{{4}}年\d{{1,2}}月\d{{1,2}}日$"
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The result of :func:`clean`."""
+
+    title: Optional[str]
+    paragraphs: List[Tuple[str, str]] = field(default_factory=list)
+    header: List[str] = field(default_factory=list)
+
+
+def simple(text: str) -> str:
+    """The Simplified, half-width form used for pattern matching."""
+    return to_simplified(fold_width(text))
+
+
+def repair_damage(text: str) -> str:
+    """Repair ``?`` damage that can be undone, before ``strip_noise`` drops it."""
+    for bad, good in KNOWN_DAMAGE:
+        text = text.replace(bad, good)
+    if "??" not in text:
+        return text
+    stripped = strip_noise(text)
+
+    def fix(m: "re.Match") -> str:
+        prefix = m.group(1)
+        if simple(prefix[0]) not in SURNAMES:
+            return m.group(0)
+        nexts = {n for n in re.findall(rf"{re.escape(prefix)}([{HAN}])", stripped)}
+        return prefix + nexts.pop() if len(nexts) == 1 else m.group(0)
+
+    return _DAMAGED_NAME.sub(fix, text)
+
+
+def _lines(text: str) -> List[str]:
+    text = strip_noise(repair_damage(text.replace("\r\n", "\n").replace("\r", "\n")))
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"[ \t\u3000\u00a0]+", " ", line).strip()
+        if re.search(rf"[{HAN}A-Za-z0-9]", line):
+            out.append(line)
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return text[-1] in _FINAL_PUNCT or text.endswith(_LEADIN_END)
+
+
+def kind_of(text: str) -> str:
+    """``caption``, ``heading`` or ``body`` for one cleaned paragraph."""
+    if _CAPTION.search(text) and len(text) <= 300:
+        return "caption"
+    if len(text) <= 60 and not any(c in text for c in _SENT_END) and not text.endswith(_LEADIN_END):
+        return "heading"
+    return "body"
+
+
+def _broken(prev: str, nxt: str) -> bool:
+    """Was ``prev`` + ``nxt`` one paragraph broken by page layout?"""
+    if _ends_sentence(prev) or not re.search(r"[，,、]", prev) or kind_of(prev) == "caption":
+        return False
+    if len(prev) < 10 or not re.match(rf"[{HAN}]", nxt) or kind_of(nxt) != "body":
+        return False
+    head = re.split(r"[，,。、；;：:！？!?]", nxt, maxsplit=1)[0]
+    return len(head) <= 8 and not re.search(r"说|指出|强调|表示|认为|要求|[0-9]+[月日]", simple(head))
+
+
+def _drop_chrome(lines: List[str]) -> Tuple[List[str], List[str]]:
+    crumbs, kept, header = set(), [], []
+    for line in lines:
+        s = simple(line)
+        m = _BREADCRUMB.match(s)
+        if m:
+            crumbs.update(p.strip() for p in re.split(r"[-—>»/|]+|\s{2,}", m.group(1)) if p.strip())
+            continue
+        if _HEADER.search(s):
+            header.append(line)
+        elif not _CHROME.search(s) and s not in crumbs:
+            kept.append(line)
+    return [k for k in kept if simple(k) not in crumbs], header
+
+
+def _cut_continuation(lines: List[str]) -> List[str]:
+    out = []
+    for line in lines:
+        m = _CONTINUATION.search(line)
+        if not m:
+            out.append(line)
+            continue
+        before = line[: m.start()].strip()
+        if before:
+            out.append(before)
+        if out:
+            break  # what follows belongs to another page or another item
+    return out
+
+
+def _dedupe(lines: List[str]) -> List[str]:
+    out: List[str] = []
+    for line in lines:
+        if not out or simple(line) != simple(out[-1]):
+            out.append(line)
+    return out
+
+
+def _merge(lines: List[str]) -> List[str]:
+    out: List[str] = []
+    for line in lines:
+        if out and _broken(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def clean(text: str) -> Cleaned:
+    """Split ``text`` into a title, header lines and classified paragraphs."""
+    lines, header = _drop_chrome(_lines(text))
+    lines = _merge(_dedupe(_cut_continuation(lines)))
+    title = None
+    paragraphs = [(kind_of(line), line) for line in lines]
+    for i, (kind, line) in enumerate(paragraphs):
+        if kind == "body":
+            break
+        if kind == "heading" and len(line) >= 6:
+            title = line
+            del paragraphs[i]
+            break
+    return Cleaned(title, paragraphs, header)

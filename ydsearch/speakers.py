@@ -1,0 +1,96 @@
+"""Who is speaking in each paragraph.
+
+A paragraph's speaker comes from the first sentence that opens with a speech
+cue: ``X说/指出/强调/表示/认为/要求…``, ``X在讲话中指出``, ``X在主持会议时强调``,
+``X代表…通报``, ``市委书记X出席会议并强调``, ``就…，X强调``; ``他/她指出`` (the last
+named speaker); ``会议指出/强调/认为/确定/要求`` and ``大家一致认为`` (the collective
+speaker ``会议``).  A lead-in ending in ``——`` or ``：`` passes its speaker to the
+paragraphs that follow it, up to the next heading.
+
+Names are never guessed: ``X`` must be a name the document states with a role
+(``国家主席习近平``), an attendee or deck name, or a name in the gazetteer.
+"""
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .extract import TITLES, gazetteer
+
+COLLECTIVE = "会议"
+VERBS = ("说|指出|强调|表示|认为|要求|提出|通报|介绍|宣布|坦言|希望|建议|呼吁|谈到|总结|回顾"
+         "|部署|点评|讲话指出")
+_SENTENCE_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
+_LEAD_RE = re.compile(r"^(?:就|在|对于|关于|针对|谈到|对|围绕|结合|当天|会上|随后|最后|会议期间)"
+                      r"[^，,。；]{0,30}[，,]")
+_ROLE_ONLY_RE = re.compile(rf"^[^，,。；“”]{{0,40}}(?:{TITLES})$")
+_CONNECT_RE = re.compile(
+    r"^(?:同志|总书记|主席|总理|委员长)?"
+    r"(?:出席(?:会议|活动|仪式)?并|在[^，,。；“”]{1,24}?(?:时|中|上|后)[，,]?|主持(?:会议)?[，,]?"
+    r"|[，,]?代表[^，,。；“”]{1,30}?|也|还|随后|最后|接着|同时|进一步|再次|特别|明确|一再|多次|首先)*"
+    rf"(?:{VERBS})"
+)
+_PRONOUN_RE = re.compile(r"^(?:他|她)")
+_COLLECTIVE_RE = re.compile(
+    r"^(?:会议(?:还|并|同时|进一步|一致)?(?:指出|强调|认为|确定|要求|提出|明确|号召)"
+    r"|(?:大家|与会[^，,。；]{0,6}?)一致(?:认为|表示|同意|强调))"
+)
+
+
+def _sentences(text: str) -> List[str]:
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+def _named(sentence: str, names: Sequence[str]) -> Optional[str]:
+    """The known name that opens ``sentence`` as a speaker, if any."""
+    s = _LEAD_RE.sub("", sentence, count=1)
+    window = s[:48]
+    for name in names:  # longest first
+        pos = window.find(name)
+        while pos != -1:
+            before, after = s[:pos], s[pos + len(name):]
+            if (not before or _ROLE_ONLY_RE.match(before)) and _CONNECT_RE.match(after):
+                return name
+            pos = window.find(name, pos + 1)
+    return None
+
+
+def sentence_cue(sentence: str, names: Sequence[str], last: Optional[str]) -> Optional[str]:
+    """The speaker a sentence opens with: a name, ``会议``, or ``last`` for a pronoun."""
+    s = _LEAD_RE.sub("", sentence, count=1)
+    if _COLLECTIVE_RE.match(s):
+        return COLLECTIVE
+    if _PRONOUN_RE.match(s) and _CONNECT_RE.match(s[1:]):
+        return last
+    return _named(sentence, names)
+
+
+def paragraph_cue(text: str, names: Sequence[str], last: Optional[str]) -> Optional[str]:
+    for sentence in _sentences(text):
+        who = sentence_cue(sentence, names, last)
+        if who:
+            return who
+    return None
+
+
+def assign(paragraphs: Sequence[Tuple[str, str]], people: Dict[str, Optional[str]],
+           extra_names: Iterable[str] = ()) -> List[Tuple[Optional[str], Optional[str]]]:
+    """``(speaker, speaker_role)`` for each ``(kind, simplified_text)`` paragraph."""
+    names = sorted(set(people) | set(extra_names) | gazetteer(), key=len, reverse=True)
+    out: List[Tuple[Optional[str], Optional[str]]] = []
+    last_person: Optional[str] = None
+    lead: Optional[str] = None
+    for kind, text in paragraphs:
+        if kind != "body":
+            lead = None
+            out.append((None, None))
+            continue
+        who = paragraph_cue(text, names, last_person)
+        if who is None:
+            who = lead
+        else:
+            lead = None
+        if who and who != COLLECTIVE:
+            last_person = who
+        if who and text.rstrip().endswith(("——", "：", ":", "—")):
+            lead = who
+        out.append((who, people.get(who) if who and who != COLLECTIVE else None))
+    return out
