@@ -34,13 +34,25 @@ TITLES = (
 )
 _NAME = rf"[{_SURNAME_CLASS}][{HAN}]{{1,2}}?"
 _FOLLOW = (
-    r"(?=$|[^\u3400-\u9fff]|出席|主持|在|说|指出|强调|表示|认为|要求|代表|等|和|同志|会见|会谈"
+    r"(?=$|[^\u3400-\u9fff\s]|出席|主持|在|说|指出|强调|表示|认为|要求|代表|等|和|同志|会见|会谈"
     r"|通报|提出|介绍|宣布|发表|讲话|致辞|参加|陪同|一行|分别|今天|今日|日前|近日|也|还|对|向"
     r"|与|同|就|率|作|答|回答|应约|应邀|专程|先后|首先|随后|前往|来到|到|视察|调研|考察)"
 )
 ROLE_NAME_RE = re.compile(rf"({TITLES})((?:{_NAME})(?:、(?:{_NAME}))*){_FOLLOW}")
+# Foreign heads of state and the like: no surname check, so a stricter ending.
+FOREIGN_RE = re.compile(
+    rf"(总统|副总统|首相|总理|议长|国王|女王|王储|外长|外交大臣|总督)([{HAN}]{{2,6}}?(?:·[{HAN}]{{1,6}})*)"
+    r"(?=在|表示|说|称|指出|强调|会见|会谈|举行|出席|访华|访问|互致|致|共同|一道|同|就|和|与|[，,。：:]|\d)"
+)
+# Two-character words that look like surname + given name.
+NOT_NAMES = frozenset(
+    "文件 文化 文明 金融 安全 成功 高度 方面 方式 方向 和平 于是 程度 全面 应对 应当 石油 华人 向前"
+    " 常委 任务 任期 任命 任职 任何 关于 关键 高层 高级 高新 宁夏 江苏 江西 安徽 上海 黄河 长江"
+    " 代表 卫生 一道 一起 史上 周年 周边 孙子 马上 田间 谢谢 何时 于此 余下 包括 车辆 管理 国家 党委".split()
+)
 _SEGMENT_BREAK = re.compile(r"[，,；;。：:()（）\s“”\"!！?？]")
-_ROLE_LEAD = re.compile(r"^.*(?:由|会见|陪同|听取|邀请|会同|受|在|了)")
+_ROLE_LEAD = re.compile(r"^.*(?:由|会见|陪同|听取|邀请|会同|受|在|了|同|与|向|为|对|和)")
+_NOT_FOREIGN = re.compile(r"[的了在和是为将赴请邀向对把被从给这那]")
 _DECK_RE = re.compile(rf"([{HAN}]{{2,}}?)(?:出席|主持|参加|陪同)$")
 _MEETING_END = "座谈会|领导小组会议|联席会议|工作会议|推进会|峰会|论坛|大会|会议"
 _MEETING_RE = re.compile(
@@ -95,10 +107,11 @@ def find_people(texts: Iterable[str]) -> Dict[str, Optional[str]]:
     """Names stated with a role (``上海市委书记李强``), in order, with the first role."""
     people: Dict[str, Optional[str]] = {}
     for text in texts:
-        for m in ROLE_NAME_RE.finditer(text):
+        foreign = [m for m in FOREIGN_RE.finditer(text) if not _NOT_FOREIGN.search(m.group(2))]
+        for m in list(ROLE_NAME_RE.finditer(text)) + foreign:
             role = _role_before(text, m.start(2)) or m.group(1)
             for name in m.group(2).split("、"):
-                if people.get(name) is None:
+                if name not in NOT_NAMES and people.get(name) is None:
                     people[name] = role
     return people
 
