@@ -277,7 +277,9 @@ def extract(title: Optional[str], paragraphs: Sequence[Tuple[str, str]],
     for key in out:
         if meta.get(key) not in (None, "") and key != "attendees":
             out[key] = _int(meta[key]) if key == "year" else meta[key]
-    if out["city"] and not out["province"]:
+    if meta.get("city") and not meta.get("province"):
+        out["province"] = CITY_PROVINCE.get(out["city"])
+    elif out["city"] and not out["province"]:
         out["province"] = CITY_PROVINCE.get(out["city"])
     return out
 

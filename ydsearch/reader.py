@@ -213,7 +213,7 @@ def _read_txt(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     if text is None:
         _report(path, reason, on_error)
         return
-    if not text.strip():
+    if not text.replace("\ufeff", "").replace("\u200b", "").strip():
         _report(path, "empty file", on_error)
         return
     if _looks_binary(text):
