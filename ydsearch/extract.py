@@ -52,7 +52,7 @@ NOT_NAMES = frozenset(
 )
 _SEGMENT_BREAK = re.compile(r"[，,；;。：:()（）\s“”\"!！?？]")
 _ROLE_LEAD = re.compile(r"^.*(?:由|会见|陪同|听取|邀请|会同|受|在|了|同|与|向|为|对|和)")
-_NOT_FOREIGN = re.compile(r"[的了在和是为将赴请邀向对把被从给这那]")
+_NOT_FOREIGN = re.compile(r"[的了在和是为将赴请邀向对把被从给这那府部院办会委局厅表声话持要求示批电]")
 _DECK_RE = re.compile(rf"([{HAN}]{{2,}}?)(?:出席|主持|参加|陪同)$")
 _MEETING_END = "座谈会|领导小组会议|联席会议|工作会议|推进会|峰会|论坛|大会|会议"
 _MEETING_RE = re.compile(
