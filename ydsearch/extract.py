@@ -153,6 +153,13 @@ def deck_names(headings: Iterable[str], known: Iterable[str]) -> List[str]:
     return out
 
 
+def _date(iso: Optional[str]) -> Optional[_dt.date]:
+    try:
+        return _dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
 def _iso(y: int, m: int, d: int) -> Optional[str]:
     try:
         return _dt.date(y, m, d).isoformat()
@@ -201,8 +208,8 @@ def resolve_date(lede: str, year_hint: Optional[int], published: Optional[str]
     y, mo, d, mo2, d2 = (int(g) if g else None for g in m.groups())
     if y is None:
         y = year_hint
-    if y is None and published:
-        pub = _dt.date.fromisoformat(published)
+    pub = _date(published)
+    if y is None and pub:
         start = _iso(pub.year, mo, d)
         if start and 0 <= (pub - _dt.date.fromisoformat(start)).days <= 31:
             y = pub.year
