@@ -1,0 +1,150 @@
+"""Where the command line keeps its index when no ``--index`` is given.
+
+The *default index* is
+
+* ``<checkout>/index/`` when ydsearch runs from its project checkout (the
+  package's parent folder has ``setup.cfg``, ``seeds/`` and ``index/``);
+* otherwise ``$XDG_CACHE_HOME/ydsearch/index`` (``~/.cache/ydsearch/index``).
+
+The default index is a cache of the bundled seed articles: when it is missing,
+or its ``bundled.json`` stamp does not list the seeds the installed package
+ships (compared by content hash, not by mtime, which a fresh git clone resets),
+the commands that read it build or update it first.  An index named with
+``--index`` or ``YDSEARCH_INDEX`` is never built implicitly.
+
+``bundled.json`` records ``{"seeds": {file name: sha256} | null, ...}``; the
+``null`` value marks a default index the user filled with their own articles
+(``ydsearch index --rebuild PATH``), which is then left alone.
+
+This module imports nothing heavy: ``ydsearch --help`` loads it.
+"""
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable, Dict, Optional
+
+STAMP_NAME = "bundled.json"
+MANIFEST_NAME = "ydsearch.json"   # same as ydsearch.manifest.MANIFEST_NAME (not imported: light)
+
+
+def checkout_dir() -> Optional[Path]:
+    """The project checkout this package runs from, or None when installed."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "setup.cfg").is_file() and (root / "seeds").is_dir() and (root / "index").is_dir():
+        return root
+    return None
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base or not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ydsearch"
+
+
+def default_index_path() -> Path:
+    """The default index location (see the module docstring)."""
+    root = checkout_dir()
+    if root is not None:
+        return root / "index"
+    return cache_dir() / "index"
+
+
+def seeds_fingerprint(folder: Optional[Path] = None) -> Dict[str, str]:
+    """``{file name: sha256}`` of the bundled seed articles."""
+    if folder is None:
+        from .bundled import bundled_seeds
+
+        folder = bundled_seeds()
+    out = {}
+    for p in sorted(Path(folder).iterdir()):
+        if p.is_file() and not p.name.startswith(".") and p.suffix in (".txt", ".json", ".jsonl"):
+            out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def read_stamp(index_path: Path) -> Optional[dict]:
+    try:
+        data = json.loads((Path(index_path) / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_stamp(index_path: Path, seeds: Optional[Dict[str, str]]) -> None:
+    from . import __version__
+
+    path = Path(index_path) / STAMP_NAME
+    tmp = path.with_name(STAMP_NAME + ".tmp")
+    tmp.write_text(json.dumps({"seeds": seeds, "ydsearch": __version__}, ensure_ascii=False,
+                              indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def has_index(path: Path) -> bool:
+    """True when ``path`` holds a ydsearch manifest (compatible or not)."""
+    return (Path(path) / MANIFEST_NAME).is_file()
+
+
+def default_state(path: Path) -> str:
+    """``"missing"``, ``"stale"`` (older than the bundled seeds), ``"user"`` or ``"current"``."""
+    if not has_index(path):
+        return "missing"
+    stamp = read_stamp(path)
+    if stamp is None:
+        return "stale"
+    if stamp.get("seeds") is None:
+        return "user"
+    return "current" if stamp.get("seeds") == seeds_fingerprint() else "stale"
+
+
+def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None):
+    """Open the default index at ``path``, building or updating it from the bundled seeds.
+
+    Returns an open :class:`ydsearch.index.Index`.
+    """
+    from .bundled import bundled_seeds
+    from .errors import IndexCorruptError, IndexIncompatibleError
+    from .index import Index
+
+    path = Path(path)
+    state = default_state(path)
+    if state in ("current", "user"):
+        try:
+            return Index.open(path)
+        except (IndexIncompatibleError, IndexCorruptError):
+            stamp = read_stamp(path) or {}
+            if stamp.get("seeds") is None:
+                raise           # holds the user's own articles: do not throw them away
+            say(f"rebuilding the index from the bundled seeds in {path} "
+                f"(it was built by another ydsearch version)")
+            return _build(path, rebuild=True)
+    if state == "missing":
+        say(f"building the index from the bundled seeds in {path}")
+        return _build(path, rebuild=True)
+    # stale: add the current seeds incrementally (changed ones replace their old
+    # paragraphs); an incompatible seeds-only index is rebuilt instead.
+    try:
+        ix = Index.open(path)
+    except (IndexIncompatibleError, IndexCorruptError):
+        say(f"rebuilding the index from the bundled seeds in {path}")
+        return _build(path, rebuild=True)
+    say(f"updating the index in {path} from the bundled seeds")
+    ix.add(bundled_seeds())
+    write_stamp(path, seeds_fingerprint())
+    return ix
+
+
+def _build(path: Path, rebuild: bool):
+    from .bundled import bundled_seeds
+    from .index import Index
+
+    stamp = path / STAMP_NAME
+    if stamp.exists():
+        stamp.unlink()       # ours; Index.create refuses folders with unknown files
+    path.mkdir(parents=True, exist_ok=True)
+    ix = Index.create(path)
+    ix.add(bundled_seeds())
+    write_stamp(path, seeds_fingerprint())
+    return ix
