@@ -22,6 +22,7 @@ from .models import Document
 INDEX_NAME = "paragraphs"
 DEFAULT_BATCH = 2000          # documents per commit
 DEFAULT_LOCK_TIMEOUT = 10.0   # seconds a writer waits for another writer
+LOCK_TIMEOUT_ENV = "YDSEARCH_LOCK_TIMEOUT"   # overrides the default (e.g. for scripts, tests)
 # Headings and captions match many queries in few words; rank the passages first.
 KIND_BOOST = {"body": 1.0, "heading": 0.6, "caption": 0.5}
 
@@ -83,32 +84,47 @@ class Index:
         try:
             ix = wix.open_dir(str(path), indexname=INDEX_NAME)
         except wix.EmptyIndexError:
-            raise IndexCorruptError(f"index at {path} has no table of contents; {REBUILD_HINT}")
+            raise IndexCorruptError(f"index at {path} has no table of contents "
+                                    f"(_{INDEX_NAME}_N.toc is missing); {REBUILD_HINT}")
+        except PermissionError as e:
+            raise IndexCorruptError(f"cannot read the index at {path}: {e.strerror}; "
+                                    f"check its permissions")
         except Exception as e:  # whoosh raises many kinds on damaged files
-            raise IndexCorruptError(f"index at {path} is damaged ({type(e).__name__}: {e}); "
-                                    f"{REBUILD_HINT}")
+            raise _damaged(path, e)
+        _check_segments(path, ix)
         return cls(path, _storage_index=ix)
 
     @classmethod
-    def create(cls, path) -> "Index":
+    def create(cls, path, *, lock_timeout: Optional[float] = None) -> "Index":
         """Create an empty index at ``path`` (replacing any ydsearch index there)."""
         from whoosh import index as wix
         from .schema import build_schema
 
         path = Path(path)
         if path.exists() and not path.is_dir():
-            raise IndexCorruptError(f"index path {path} is not a directory")
+            raise IndexCorruptError(f"index path {path} is not a directory; "
+                                    f"move it away or choose another --index")
         if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST_NAME).exists() \
                 and not _only_ydsearch_files(path):
             raise YdsearchError(f"{path} is not empty and not a ydsearch index; "
                                 f"refusing to overwrite it")
         try:
             path.mkdir(parents=True, exist_ok=True)
-            _clear(path)
-            ix = wix.create_in(str(path), build_schema(), indexname=INDEX_NAME)
-            write_manifest(path)
+            # Hold the writer lock while the old files go: a running writer
+            # must not see its segments deleted under it, nor we see its new ones.
+            lock = _acquire_lock(path, _lock_timeout(lock_timeout))
+            try:
+                manifest = path / MANIFEST_NAME
+                if manifest.exists():      # first: a crash below leaves a refused,
+                    manifest.unlink()      # never a half-trusted, folder
+                _clear(path)
+                ix = wix.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+                write_manifest(path)
+            finally:
+                lock.release()
         except PermissionError as e:
-            raise IndexCorruptError(f"cannot write the index at {path}: {e.strerror}")
+            raise IndexCorruptError(f"cannot write the index at {path}: {e.strerror}; "
+                                    f"make it writable or choose another --index")
         return cls(path, _storage_index=ix)
 
     @classmethod
@@ -134,7 +150,7 @@ class Index:
     # -- writing -----------------------------------------------------------
     def add(self, paths, *, on_error: Optional[Callable[[str, str], None]] = None,
             progress: Optional[Callable[[int, int], None]] = None,
-            batch_size: int = DEFAULT_BATCH, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+            batch_size: int = DEFAULT_BATCH, lock_timeout: Optional[float] = None,
             workers: int = 1) -> IndexReport:
         """Index files, folders and JSONL files; see :meth:`add_documents`."""
         from .pipeline import read_documents
@@ -150,17 +166,49 @@ class Index:
 
         docs = read_documents([str(p) for p in paths], on_error=refused)
         return self.add_documents(docs, report=report, progress=progress,
-                                  batch_size=batch_size, lock_timeout=lock_timeout)
+                                  batch_size=batch_size, lock_timeout=lock_timeout,
+                                  on_error=refused)
 
     def add_documents(self, docs: Iterable[Document], *, report: Optional[IndexReport] = None,
                       progress=None, batch_size: int = DEFAULT_BATCH,
-                      lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> IndexReport:
-        """Add parsed documents, committing every ``batch_size`` documents."""
+                      lock_timeout: Optional[float] = None,
+                      on_error: Optional[Callable[[str, str], None]] = None) -> IndexReport:
+        """Add parsed documents, committing every ``batch_size`` documents.
+
+        Each document's paragraphs (and the deletion of its older version) go
+        into one commit, so a crash leaves whole documents only.  A second
+        document with a ``doc_id`` already seen in this run (another file with
+        the same name, a repeated JSONL id) is refused -- reported through
+        ``on_error`` (or ``report.refused``) with both paths -- and not indexed.
+        """
         report = report or IndexReport()
+        if on_error is None:
+            def on_error(p, msg):
+                report.refused.append((str(p), msg))
+        batch_size = max(1, int(batch_size))
+        lock_timeout = _lock_timeout(lock_timeout)
         started = time.perf_counter()
-        writer, pending = None, 0
+        writer = searcher = None
+        pending = 0
+        seen = {}      # doc_id -> (path, content_hash) of its first occurrence in this run
         try:
             for doc in docs:
+                first = seen.get(doc.doc_id)
+                if first is not None:
+                    if first != (doc.path, doc.content_hash):
+                        on_error(doc.path or doc.doc_id,
+                                 f"duplicate document id {doc.doc_id!r}: already indexed "
+                                 f"from {first[0] or '(no path)'} in this run; "
+                                 f"rename one of them")
+                    else:
+                        report.skipped_unchanged += 1
+                    continue
+                seen[doc.doc_id] = (doc.path, doc.content_hash)
+                if not doc.paragraphs:
+                    # Nothing to store (and nothing that would let a re-run skip it).
+                    on_error(doc.path or doc.doc_id, "no paragraphs left after cleaning; "
+                                                     "nothing to index")
+                    continue
                 if writer is None:
                     writer = self._writer(lock_timeout)
                     searcher = self._ix.searcher()
@@ -171,13 +219,20 @@ class Index:
                     progress(report.documents + report.skipped_unchanged, report.paragraphs)
                 if pending >= batch_size:
                     searcher.close()
+                    searcher = None
                     writer.commit()
                     writer, pending = None, 0
             if writer is not None:
                 searcher.close()
+                searcher = None
                 writer.commit()
                 writer = None
+        except PermissionError as e:
+            raise IndexCorruptError(f"cannot write the index at {self.path}: {e.strerror}; "
+                                    f"make it writable or choose another --index") from None
         finally:
+            if searcher is not None:
+                searcher.close()
             if writer is not None:
                 writer.cancel()
         self._refresh()
@@ -193,7 +248,8 @@ class Index:
             raise IndexLockedError(f"index at {self.path} is locked by another writer "
                                    f"(waited {timeout:g} s); try again when it has finished")
         except PermissionError as e:
-            raise IndexCorruptError(f"cannot write the index at {self.path}: {e.strerror}")
+            raise IndexCorruptError(f"cannot write the index at {self.path}: {e.strerror}; "
+                                    f"make it writable or choose another --index")
 
     def _refresh(self):
         with self._lock:
@@ -203,19 +259,67 @@ class Index:
 
     # -- reading -----------------------------------------------------------
     def searcher(self):
-        """A whoosh searcher on the last commit (shared; refreshed after writes)."""
+        """A whoosh searcher on the last commit (shared; refreshed after writes).
+
+        A commit made meanwhile by another process is picked up; if the files
+        of that commit are damaged or gone, :class:`IndexCorruptError` is raised.
+        """
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self._ix.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
+            try:
+                if self._searcher is None:
+                    self._searcher = self._ix.searcher()
+                else:
+                    self._searcher = self._searcher.refresh()
+            except YdsearchError:
+                raise
+            except Exception as e:  # noqa: BLE001 - whoosh/zlib/struct/pickle on bad files
+                raise _damaged(self.path, e) from None
             return self._searcher
 
     def search(self, query: str, **options):
-        """Search paragraphs; see :func:`ydsearch.search.run_search` for the options."""
+        """Search paragraphs; see :func:`ydsearch.search.run_search` for the options.
+
+        An unexpected failure inside whoosh is checked against the index files:
+        if they are damaged it becomes :class:`IndexCorruptError`.
+        """
         from .search import run_search
 
-        return run_search(self, query, **options)
+        try:
+            return run_search(self, query, **options)
+        except YdsearchError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            try:
+                self.check(deep=True)
+            except IndexCorruptError:
+                raise _damaged(self.path, e) from None
+            raise
+
+    def check(self, deep: bool = False) -> int:
+        """Check the index files; return the number of paragraphs.
+
+        The quick check (done by :meth:`open`) reads every segment's directory
+        and bounds; ``deep=True`` also reads every stored field and term.
+        Raises :class:`IndexCorruptError` when something cannot be read.
+        """
+        _check_segments(self.path, self._ix)
+        if not deep:
+            return self._ix.doc_count()
+        try:
+            with self._ix.reader() as r:
+                n = 0
+                for _ in r.all_stored_fields():
+                    n += 1
+                for fieldname in r.indexed_field_names():
+                    for _ in r.lexicon(fieldname):
+                        pass
+                for docnum in r.all_doc_ids():
+                    pass
+                return n
+        except YdsearchError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise _damaged(self.path, e) from None
 
     @property
     def segmenter(self):
@@ -224,6 +328,85 @@ class Index:
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+def _lock_timeout(value: Optional[float]) -> float:
+    if value is not None:
+        return float(value)
+    env = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    try:
+        return max(0.0, float(env)) if env else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+def _damaged(path, e) -> IndexCorruptError:
+    detail = " ".join(str(e).split())[:200]
+    return IndexCorruptError(f"index at {path} is damaged ({type(e).__name__}"
+                             f"{': ' + detail if detail else ''}); {REBUILD_HINT}")
+
+
+def _check_segments(path, ix) -> None:
+    """Open every segment of the last commit and check its files are whole.
+
+    Catches missing or truncated segment files at open (whoosh would otherwise
+    fail at the first search with a raw struct/zlib/pickle error).  A writer in
+    another process may commit and delete merged segments meanwhile: when the
+    generation moved on, the check is retried on the new one, as whoosh does.
+    """
+    for attempt in range(10):
+        gen = None
+        try:
+            toc = ix._read_toc()
+            gen = toc.generation
+            _check_toc(path, ix.storage, toc)
+            with ix.reader() as r:
+                r.doc_count()
+                if r.doc_count_all():
+                    r.stored_fields(0)
+            return
+        except Exception as e:  # noqa: BLE001 - whoosh raises many kinds on damaged files
+            if attempt < 9 and gen is not None and ix.latest_generation() != gen:
+                time.sleep(0.05)
+                continue
+            if isinstance(e, YdsearchError):
+                raise
+            raise _damaged(path, e) from None
+
+
+def _check_toc(path, storage, toc) -> None:
+    for seg in toc.segments:
+        if not seg.is_compound():
+            continue
+        name = seg.make_filename(seg.COMPOUND_EXT)
+        if not storage.file_exists(name):
+            raise IndexCorruptError(f"index at {path} is damaged (segment file {name} "
+                                    f"is missing); {REBUILD_HINT}")
+        size = storage.file_length(name)
+        cfile = seg.open_compound_file(storage)
+        try:
+            for sub, info in cfile._dir.items():
+                if info["offset"] < 0 or info["offset"] + info["length"] > size:
+                    raise IndexCorruptError(
+                        f"index at {path} is damaged (segment file {name} is truncated: "
+                        f"{sub} ends beyond its {size} bytes); {REBUILD_HINT}")
+        finally:
+            cfile.close()
+
+
+def _acquire_lock(path: Path, timeout: float):
+    """whoosh's own writer lock on ``path`` (an fcntl/msvcrt lock the OS drops on exit)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.util import now
+
+    lock = FileStorage(str(path)).lock(INDEX_NAME + "_WRITELOCK")
+    deadline = now() + max(0.0, timeout)
+    while not lock.acquire():
+        if now() >= deadline:
+            raise IndexLockedError(f"index at {path} is locked by another writer "
+                                   f"(waited {timeout:g} s); try again when it has finished")
+        time.sleep(0.1)
+    return lock
 
 
 def _add_one(writer, searcher, doc: Document) -> str:
@@ -247,14 +430,24 @@ def _count(report: IndexReport, action: str, doc: Document):
         report.replaced += 1
 
 
+def _is_index_file(p: Path) -> bool:
+    """A file ydsearch or whoosh makes in an index folder (incl. crash leftovers)."""
+    name = p.name
+    return (name == MANIFEST_NAME or name == MANIFEST_NAME + ".tmp"
+            or name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
+            or p.suffix in (".toc", ".seg", ".lock"))
+
+
 def _only_ydsearch_files(path: Path) -> bool:
-    return all(p.suffix in (".toc", ".seg", ".lock", ".tmp") or p.name.startswith(".")
-               or p.name == MANIFEST_NAME for p in path.iterdir())
+    return all(_is_index_file(p) or p.name.startswith(".") for p in path.iterdir())
 
 
 def _clear(path: Path):
+    """Remove the index files, except the writer lock file (which the caller holds)."""
     for p in path.iterdir():
-        if p.is_file() and (p.suffix in (".toc", ".seg", ".lock") or p.name == MANIFEST_NAME):
+        if p.name == f"{INDEX_NAME}_WRITELOCK":
+            continue
+        if p.is_file() and _is_index_file(p):
             p.unlink()
 
 
