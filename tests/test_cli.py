@@ -268,7 +268,10 @@ def test_incompatible_manifest(seed_index_path, tmp_path):
     data["schema_version"] = -1
     mf.write_text(json.dumps(data), "utf-8")
     for cmd in (["query", "一体化"], ["stats"], ["speakers"], ["index"]):
-        one_error_line(invoke("--index", copy, *cmd), 3, "schema_version")
+        one_error_line(invoke("--index", copy, *cmd), 3, "schema_version",
+                       f"'ydsearch --index {copy} index --rebuild'")
+    r = invoke("--index", copy, "index", "--rebuild")
+    assert r.exit_code == 0 and invoke("--index", copy, "stats").exit_code == 0
 
 
 # -- index ------------------------------------------------------------------------------

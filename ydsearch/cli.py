@@ -162,7 +162,6 @@ def _index_target(ctx):
 def _open(ctx):
     """Open the index for reading; the default index is built/updated on demand."""
     from .defaults import ensure_default_index, has_index
-    from .index import Index
 
     path, explicit = _index_target(ctx)
     if not explicit:
@@ -171,7 +170,19 @@ def _open(ctx):
                              and not any(p.suffix in (".toc", ".seg") for p in path.iterdir())):
         raise IndexNotFoundError(f"no index at {path}; run "
                                  f"'ydsearch --index {shlex.quote(str(path))} index' to build one")
-    return Index.open(path)
+    return _open_explicit(path)
+
+
+def _open_explicit(path):
+    """Index.open, with the rebuild hint naming this --index."""
+    from .errors import IndexError_
+    from .index import Index
+
+    try:
+        return Index.open(path)
+    except IndexError_ as e:
+        hint = f"'ydsearch --index {shlex.quote(str(path))} index --rebuild'"
+        raise type(e)(str(e).replace("'ydsearch index --rebuild'", hint)) from None
 
 
 def _dump(data):
@@ -302,7 +313,7 @@ def index_cmd(ctx, paths, rebuild, as_json):
         ix = Index.create(path)
         _info(f"{'rebuilding' if rebuild else 'creating'} the index in {path}")
     else:
-        ix = Index.open(path)
+        ix = _open_explicit(path) if explicit else Index.open(path)
     progress = _Progress() if _isatty(sys.stderr) else None
     try:
         report = ix.add(inputs, progress=progress)

@@ -50,7 +50,8 @@ def truncate(text: str, width: int, ellipsis: str = "…") -> str:
 
 
 def terminal_width(default: int = 100) -> int:
-    return max(40, shutil.get_terminal_size((default, 24)).columns)
+    """Usable columns: one less than the terminal, so a full line never auto-wraps."""
+    return max(40, shutil.get_terminal_size((default, 24)).columns - 1)
 
 
 # -- styles ---------------------------------------------------------------------
@@ -175,17 +176,30 @@ def place(city: Optional[str], province: Optional[str]) -> str:
     return province + city
 
 
-def hit_header(h: dict, style: Style) -> str:
-    """``1. 李强 (role) · meeting · 2019-05-22 · 安徽芜湖 · source``; missing parts omitted."""
+def hit_header(h: dict, style: Style, width: Optional[int] = None) -> str:
+    """``1. 李强 (role) · meeting · 2019-05-22 · 安徽芜湖 · source``; missing parts omitted.
+
+    Wrapped to ``width`` display columns with a hanging indent; rank and speaker bold.
+    """
     who = h.get("speaker") or ""
     if who and h.get("speaker_role"):
         who += f" ({h['speaker_role']})"
-    parts = [style.bold(who)] if who else []
+    parts = [who] if who else []
     for value in (h.get("meeting") or h.get("title"), h.get("meeting_date") or h.get("published"),
                   place(h.get("city"), h.get("province")), h.get("source")):
         if value:
             parts.append(str(value))
-    return style.bold(f"{h['rank']}.") + " " + " · ".join(parts)
+    rank = f"{h['rank']}."
+    plain = " ".join([rank, " · ".join(parts)]) if parts else rank
+    if width is None:
+        lines = [plain]
+    else:
+        lines = ["".join(p for p, _ in line)
+                 for line in wrap_segments([(plain, False)], max(10, width - 3))]
+    first = lines[0]
+    bold_end = len(rank) + 1 + (len(h.get("speaker") or "") if who else 0)
+    lines[0] = style.bold(first[:bold_end]) + first[bold_end:]
+    return "\n".join([lines[0]] + ["   " + line for line in lines[1:]])
 
 
 def to_simplified_spans(text: str, spans: Sequence[Span]) -> Tuple[str, List[Span]]:
@@ -252,7 +266,7 @@ def hit_block(h: dict, style: Style, width: Optional[int], full: bool = False,
     if simplified:
         text, spans = to_simplified_spans(text, spans)
     spans = [tuple(s) for s in spans]
-    out = [hit_header(h, style)]
+    out = [hit_header(h, style, width)]
     out += [context_line(p, style, width, simplified, h.get("speaker")) for p in before]
     out.append(render_text(text, spans, style, width))
     out += [context_line(p, style, width, simplified, h.get("speaker")) for p in after]
