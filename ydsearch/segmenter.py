@@ -10,6 +10,7 @@ dictionary words inside it (``长三角`` → ``三角``) are emitted at the sam
 position.  Query mode (``query_words``) is the precise segmentation only.
 """
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -38,6 +39,39 @@ def _dictionary_entries(text: str):
             continue
         freq = int(parts[1]) if len(parts) > 1 else 1000
         yield parts[0], freq, parts[2] if len(parts) > 2 else ""
+
+
+def _jieba_class():
+    """``rjieba.Jieba``, loaded without running ``rjieba/__init__.py``.
+
+    That file builds a module-level default instance, loading the whole
+    dictionary (about 0.2 s) that ydsearch never uses since it owns its own
+    instance; the extension module is loaded directly instead, and the normal
+    import is the fallback.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    loaded = sys.modules.get("rjieba.rjieba")
+    if loaded is not None:
+        return loaded.Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        folder = spec.submodule_search_locations[0]
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        ext = next(os.path.join(folder, f) for f in sorted(os.listdir(folder))
+                   if f.startswith("rjieba.") and f.endswith(suffixes))
+        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", ext)
+        module = importlib.util.module_from_spec(
+            importlib.util.spec_from_file_location("rjieba.rjieba", ext, loader=loader))
+        loader.exec_module(module)
+        sys.modules["rjieba.rjieba"] = module  # PyO3 modules initialise once per process
+        return module.Jieba
+    except Exception:
+        import rjieba
+
+        return rjieba.Jieba
 
 
 def segmenter_version() -> str:
@@ -70,9 +104,7 @@ class Segmenter:
     @property
     def jieba(self):
         if self._jieba is None:
-            import rjieba
-
-            jb = rjieba.Jieba()
+            jb = _jieba_class()()
             for word, freq, tag in _dictionary_entries(dictionary_text()):
                 jb.add_word(word, freq, tag)
             self._jieba = jb
