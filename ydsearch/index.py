@@ -243,7 +243,9 @@ class Index:
         from whoosh.index import LockError
 
         try:
-            return self._ix.writer(timeout=timeout, limitmb=256)
+            writer = self._ix.writer(timeout=timeout, limitmb=256)
+            _remove_toc_leftovers(self.path)
+            return writer
         except LockError:
             raise IndexLockedError(f"index at {self.path} is locked by another writer "
                                    f"(waited {timeout:g} s); try again when it has finished")
@@ -392,6 +394,21 @@ def _check_toc(path, storage, toc) -> None:
                         f"{sub} ends beyond its {size} bytes); {REBUILD_HINT}")
         finally:
             cfile.close()
+
+
+def _remove_toc_leftovers(path: Path) -> None:
+    """Delete the temporary TOC files of writers that died before renaming them.
+
+    Called with the writer lock held, so no live writer owns one.  (whoosh's
+    own cleanup after a commit leaves them.)
+    """
+    prefix = f"_{INDEX_NAME}_"
+    for name in os.listdir(path):
+        if name.startswith(prefix) and ".toc." in name:
+            try:
+                os.unlink(os.path.join(path, name))
+            except OSError:
+                pass
 
 
 def _acquire_lock(path: Path, timeout: float):
