@@ -393,11 +393,11 @@ def outline(doc, style: Style, width: Optional[int]) -> List[str]:
             ("source", doc.source), ("url", doc.url), ("script", doc.script), ("path", doc.path)]
     for k, v in meta:
         if v:
-            lines.append(f"  {pad(k, 10)}{v}")
+            lines.append(f"  {pad(k, 11)}{v}")
     if doc.attendees:
         names = "、".join(a.name + (f"（{a.role}）" if a.role else "") for a in doc.attendees)
-        lines.append(f"  {pad('attendees', 10)}{names}")
-    lines.append(f"  {pad('paragraphs', 10)}{len(doc.paragraphs)}")
+        lines.append(f"  {pad('attendees', 11)}{names}")
+    lines.append(f"  {pad('paragraphs', 11)}{len(doc.paragraphs)}")
     for p in doc.paragraphs:
         head = f"#{p.index} [{p.kind}]" + (f" {p.speaker}:" if p.speaker else "")
         text = p.text if len(p.text) <= 60 else p.text[:60] + "…"
