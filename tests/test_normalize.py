@@ -56,3 +56,10 @@ def test_zhe_corrections():
     assert normalize("著力增强").text == "着力增强"
     assert normalize("效果显著").text == "效果显著"
     assert normalize("當(dāng)前").text == "当前"
+
+
+def test_unrepairable_damage_is_marked_not_joined():
+    from ydsearch.normalize import LOST
+
+    assert normalize("鄧?yán)^敢").text == f"邓{LOST}敢"
+    assert normalize("吳政??;").text == f"吴政{LOST};"

@@ -38,7 +38,11 @@ _FOLLOW = (
     r"|通报|提出|介绍|宣布|发表|讲话|致辞|参加|陪同|一行|分别|今天|今日|日前|近日|也|还|对|向"
     r"|与|同|就|率|作|答|回答|应约|应邀|专程|先后|首先|随后|前往|来到|到|视察|调研|考察)"
 )
-ROLE_NAME_RE = re.compile(rf"({TITLES})((?:{_NAME})(?:、(?:{_NAME}))*){_FOLLOW}")
+# A name damaged beyond repair (``邓□敢``, see normalize.LOST) keeps its place in a
+# list so the names after it are still read; it is never taken as a name itself.
+_DAMAGED_NAME = rf"[{HAN}]{{0,2}}\u25a1[{HAN}]{{0,2}}"
+ROLE_NAME_RE = re.compile(
+    rf"({TITLES})((?:{_NAME})(?:、(?:{_NAME}|{_DAMAGED_NAME}))*){_FOLLOW}")
 # Foreign heads of state and the like: no surname check, so a stricter ending.
 FOREIGN_RE = re.compile(
     rf"(总统|副总统|首相|总理|议长|国王|女王|王储|外长|外交大臣|总督)([{HAN}]{{2,6}}?(?:·[{HAN}]{{1,6}})*)"
@@ -111,7 +115,7 @@ def find_people(texts: Iterable[str]) -> Dict[str, Optional[str]]:
         for m in list(ROLE_NAME_RE.finditer(text)) + foreign:
             role = _role_before(text, m.start(2)) or m.group(1)
             for name in m.group(2).split("、"):
-                if name not in NOT_NAMES and people.get(name) is None:
+                if name not in NOT_NAMES and "\u25a1" not in name and people.get(name) is None:
                     people[name] = role
     return people
 

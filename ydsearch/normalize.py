@@ -4,8 +4,9 @@
 
 1. drops web-scrape noise: pinyin glosses (``當(dāng)前`` → ``當前``; only
    parentheses holding nothing but tone-marked pinyin, so ``(芜湖段)`` and
-   ``(2024—2026年)`` survive), characters lost to ``?`` (``??``, ``?fù)``),
-   zero-width characters;
+   ``(2024—2026年)`` survive), zero-width characters, and marks characters lost
+   to ``?`` (``??``, ``?fù)``) with one ``□``, so the text on either side of
+   the gap never joins into a false word (``鄧?yán)^敢`` → ``鄧□敢``, not ``鄧敢``);
 2. folds full-width ASCII to half-width and odd spaces to a plain space;
 3. converts Traditional to Simplified with OpenCC ``t2s``;
 4. applies a small correction table for OpenCC's misses in this domain
@@ -35,6 +36,9 @@ GLOSS_RE = re.compile(
 # gloss ('?fù)'), or a run of two or more '?'.  A stray '^' after a damaged
 # gloss is part of the same damage.
 DAMAGE_RE = re.compile(rf"(?:\?[{_PINYIN}]{{1,7}}\)\^?|\?{{2,}})+")
+# What stands for characters lost to '?' damage that could not be repaired: not a
+# Han character, so no word, name or bigram is ever made across the gap.
+LOST = "\u25a1"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SPACES = "\u00a0\u2002\u2003\u2009\u202f\u205f"
 _NOISE_RE = re.compile(
@@ -94,6 +98,9 @@ def _drop_noise(text: str) -> Tuple[str, Optional[Tuple[int, ...]]]:
     for m in _NOISE_RE.finditer(text):
         kept.append(text[pos:m.start()])
         offsets.extend(range(pos, m.start()))
+        if m.group().startswith("?"):  # lost characters: mark the gap, never join its sides
+            kept.append(LOST)
+            offsets.append(m.start())
         pos = m.end()
     kept.append(text[pos:])
     offsets.extend(range(pos, len(text)))
