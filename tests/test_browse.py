@@ -213,3 +213,17 @@ def test_default_index_ignores_mtimes(tmp_path):
     for p in path.iterdir():
         os.utime(p, (1, 1))                   # the index looks older than every seed
     assert defaults.default_state(path) == "current"
+
+
+def test_installed_copy_run_inside_a_checkout_uses_its_index(monkeypatch, tmp_path):
+    root = tmp_path / "clone"
+    for sub in ("seeds", "index", "docs"):
+        (root / sub).mkdir(parents=True)
+    (root / "setup.cfg").write_text("[metadata]\nname = ydsearch\n", encoding="utf-8")
+    site = tmp_path / "site-packages" / "ydsearch"
+    site.mkdir(parents=True)
+    monkeypatch.setattr(defaults, "__file__", str(site / "defaults.py"))
+    monkeypatch.chdir(root / "docs")
+    assert defaults.default_index_path() == root / "index"
+    monkeypatch.chdir(tmp_path)
+    assert defaults.checkout_dir() is None

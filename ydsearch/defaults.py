@@ -2,8 +2,9 @@
 
 The *default index* is
 
-* ``<checkout>/index/`` when ydsearch runs from its project checkout (the
-  package's parent folder has ``setup.cfg``, ``seeds/`` and ``index/``);
+* ``<checkout>/index/`` when ydsearch runs from or inside its project checkout
+  (the package's parent folder, or the current folder or one of its parents,
+  has a ydsearch ``setup.cfg``, ``seeds/`` and ``index/``);
 * otherwise ``$XDG_CACHE_HOME/ydsearch/index`` (``~/.cache/ydsearch/index``).
 
 The default index is a cache of the bundled seed articles: when it is missing,
@@ -28,12 +29,31 @@ STAMP_NAME = "bundled.json"
 MANIFEST_NAME = "ydsearch.json"   # same as ydsearch.manifest.MANIFEST_NAME (not imported: light)
 
 
+def _is_checkout(root: Path) -> bool:
+    cfg = root / "setup.cfg"
+    if not (cfg.is_file() and (root / "seeds").is_dir() and (root / "index").is_dir()):
+        return False
+    try:
+        return "name = ydsearch" in cfg.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def checkout_dir() -> Optional[Path]:
-    """The project checkout this package runs from, or None when installed."""
-    root = Path(__file__).resolve().parent.parent
-    if (root / "setup.cfg").is_file() and (root / "seeds").is_dir() and (root / "index").is_dir():
-        return root
-    return None
+    """The project checkout ydsearch runs from or in, or None.
+
+    The package's own parent folder (running from the source tree or an
+    editable install), else the current folder or one of its parents (an
+    installed ydsearch run inside its checkout, as the README's quick start does).
+    """
+    here = Path(__file__).resolve().parent.parent
+    if _is_checkout(here):
+        return here
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        return None
+    return next((p for p in (cwd, *cwd.parents) if _is_checkout(p)), None)
 
 
 def cache_dir() -> Path:
