@@ -176,9 +176,9 @@ def build_query(ix, query: str, **filters):
     from . import querylang as ql
     from .errors import QuerySyntaxError
     from .queryplan import compile_query
-    from .search import _filter_nodes  # the filter options validate exactly as in search
+    from .search import filter_nodes  # the filter options validate exactly as in search
 
-    extra = _filter_nodes(**filters)
+    extra = filter_nodes(**filters)
     node = ql.parse(query) if query and query.strip() else None
     if node is None and not extra:
         raise QuerySyntaxError("empty query")

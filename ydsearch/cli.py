@@ -213,13 +213,13 @@ def _checked_filters(kw):
     import re
 
     from .errors import QuerySyntaxError
-    from .search import _filter_nodes
+    from .search import filter_nodes
 
     filters = _filters(kw)
     names = {"date_from": "from", "date_to": "to"}
     for k, v in filters.items():
         try:
-            _filter_nodes(**{k: v})
+            filter_nodes(**{k: v})
         except QuerySyntaxError as e:
             msg = re.sub(r" at column \d+", "", str(e))
             raise QuerySyntaxError(f"--{names.get(k, k)} {v}: {msg}") from None

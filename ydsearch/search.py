@@ -40,7 +40,7 @@ class SearchResult:
         return d
 
 
-def _filter_nodes(speaker=None, year=None, date_from=None, date_to=None, city=None,
+def filter_nodes(speaker=None, year=None, date_from=None, date_to=None, city=None,
                   province=None, meeting=None, kind=None, source=None) -> list:
     """CLI/library filter options, parsed by the query language so they validate alike."""
     nodes = []
@@ -93,7 +93,7 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
 
     if limit < 0 or offset < 0 or limit > MAX_LIMIT:
         raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
-    extra = _filter_nodes(**filters)
+    extra = filter_nodes(**filters)
     node = ql.parse(query) if query and query.strip() else None
     if node is None and not extra:
         raise QuerySyntaxError("empty query")
