@@ -160,3 +160,27 @@ def test_no_lost_substring_matches(ix, paragraphs):
         assert para.id in found, (query, para.id)
 
     check()
+
+
+def test_searches_from_several_threads_agree(ix):
+    import threading
+
+    queries = ["生态绿色", "一体化", '"轨道上的长三角"', "长三角 year:2019..2020", "三角地", "两山"]
+    expected = {q: [h.id for h in hits(ix, q, 20)] for q in queries}
+    problems = []
+
+    def work(k):
+        try:
+            for i in range(30):
+                q = queries[(i + k) % len(queries)]
+                if [h.id for h in hits(ix, q, 20)] != expected[q]:
+                    problems.append(q)
+        except Exception as e:  # pragma: no cover - reported below
+            problems.append(repr(e))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert problems == []
