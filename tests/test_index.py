@@ -194,3 +194,21 @@ def test_document_without_paragraphs_is_refused_not_stored(tmp_path):
     assert report.documents == 0
     assert [p for p, _ in report.refused] == [str(src / "chrome.txt")]
     assert ix.doc_count() == 0
+
+
+def test_open_or_create_recovers_from_an_interrupted_first_create(tmp_path):
+    """Killed between whoosh's empty TOC and the manifest: nothing to lose, start again."""
+    folder = tmp_path / "index"
+    Index.create(folder).close()
+    (folder / MANIFEST_NAME).unlink()
+    ix = open_index(folder, create=True)
+    assert ix.doc_count() == 0 and (folder / MANIFEST_NAME).exists()
+    ix.close()
+    # but an index with content and no manifest is never opened nor wiped silently
+    ix = Index.open(folder)
+    ix.add(bundled_seeds() / "004_77abf43838bf8768.txt")
+    ix.close()
+    (folder / MANIFEST_NAME).unlink()
+    from ydsearch.errors import IndexIncompatibleError
+    with pytest.raises(IndexIncompatibleError, match="--rebuild"):
+        open_index(folder, create=True)

@@ -130,7 +130,8 @@ class Index:
     @classmethod
     def open_or_create(cls, path) -> "Index":
         path = Path(path)
-        if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        if not path.exists() or (path.is_dir() and not any(path.iterdir())) \
+                or _interrupted_create(path):
             return cls.create(path)
         return cls.open(path)
 
@@ -204,6 +205,10 @@ class Index:
                         report.skipped_unchanged += 1
                     continue
                 seen[doc.doc_id] = (doc.path, doc.content_hash)
+                problem = _unstorable(doc)
+                if problem:
+                    on_error(doc.path or doc.doc_id, problem)
+                    continue
                 if not doc.paragraphs:
                     # Nothing to store (and nothing that would let a re-run skip it).
                     on_error(doc.path or doc.doc_id, "no paragraphs left after cleaning; "
@@ -426,6 +431,34 @@ def _acquire_lock(path: Path, timeout: float):
     return lock
 
 
+def _unstorable(doc: Document) -> Optional[str]:
+    """Why whoosh could not store ``doc`` (text that is not encodable as UTF-8), or None.
+
+    A file name that is not valid UTF-8 reaches us surrogate-escaped, and a JSON
+    string may hold an unpaired surrogate (``"\\ud800"``); whoosh would fail
+    with a UnicodeEncodeError in the middle of a batch.
+    """
+    def bad(value) -> bool:
+        if not isinstance(value, str):
+            return False
+        try:
+            value.encode("utf-8")
+            return False
+        except UnicodeEncodeError:
+            return True
+
+    if bad(doc.doc_id) or bad(doc.path):
+        return "its file name or folder is not valid UTF-8; rename it"
+    for name in ("title", "meeting", "meeting_date", "published", "city", "province",
+                 "source"):
+        if bad(getattr(doc, name)):
+            return f"its {name} contains characters that are not valid UTF-8"
+    for para in doc.paragraphs:
+        if bad(para.text) or bad(para.speaker) or bad(para.speaker_role):
+            return f"paragraph {para.index} contains unpaired surrogate characters"
+    return None
+
+
 def _add_one(writer, searcher, doc: Document) -> str:
     if searcher.document_number(dochash=_dochash(doc)) is not None:
         return "skipped"
@@ -453,6 +486,16 @@ def _is_index_file(p: Path) -> bool:
     return (name == MANIFEST_NAME or name == MANIFEST_NAME + ".tmp"
             or name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
             or p.suffix in (".toc", ".seg", ".lock"))
+
+
+def _interrupted_create(path: Path) -> bool:
+    """True for the leftovers of a first ``create`` killed before its manifest was
+    written: no manifest, no segment, at most the empty generation-0 TOC."""
+    if not path.is_dir() or (path / MANIFEST_NAME).exists() or not _only_ydsearch_files(path):
+        return False
+    names = [p.name for p in path.iterdir()]
+    return not any(n.endswith(".seg") for n in names) and \
+        all(n == f"_{INDEX_NAME}_0.toc" for n in names if n.endswith(".toc"))
 
 
 def _only_ydsearch_files(path: Path) -> bool:

@@ -25,6 +25,7 @@ NORMALIZER_VERSION = 1
 COMPAT_KEYS = ("format_version", "schema_version", "dictionary_hash", "segmenter",
                "normalizer_version")
 REBUILD_HINT = "run 'ydsearch index --rebuild' to build it again"
+MAX_MANIFEST_BYTES = 1 << 20   # a real manifest is ~400 bytes
 
 
 def current_manifest() -> dict:
@@ -70,9 +71,14 @@ def read_manifest(path: Path) -> dict:
                 f"can run code when opened; {REBUILD_HINT}")
         raise IndexNotFoundError(f"no index at {path}; run 'ydsearch index' to build one")
     try:
-        data = json.loads(mf.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise IndexCorruptError(f"index manifest {mf} is unreadable ({e}); {REBUILD_HINT}")
+        with open(mf, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+        if len(raw) > MAX_MANIFEST_BYTES:
+            raise ValueError(f"larger than {MAX_MANIFEST_BYTES} bytes")
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
+        detail = " ".join(str(e).split())[:160]
+        raise IndexCorruptError(f"index manifest {mf} is unreadable ({detail}); {REBUILD_HINT}")
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise IndexIncompatibleError(f"{mf} is not a ydsearch index manifest; {REBUILD_HINT}")
     check_compatible(data, mf)

@@ -110,8 +110,6 @@ def main(argv=None):
     yix.Index._writer = _writer
 
     if args.die == "create":
-        orig_create_in = wix.create_in
-
         def create_in(*a, **kw):
             _die()
 
