@@ -212,3 +212,16 @@ def test_open_or_create_recovers_from_an_interrupted_first_create(tmp_path):
     from ydsearch.errors import IndexIncompatibleError
     with pytest.raises(IndexIncompatibleError, match="--rebuild"):
         open_index(folder, create=True)
+
+
+def test_a_paragraph_too_long_to_be_prose_is_refused(tmp_path):
+    from ydsearch.index import MAX_PARAGRAPH_CHARS
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "oneline.txt").write_text("长三角一体化发展，" * (MAX_PARAGRAPH_CHARS // 9 + 1),
+                                     encoding="utf-8")
+    ix = Index.create(tmp_path / "index")
+    report = ix.add(src)
+    assert report.documents == 0 and "line breaks" in report.refused[0][1]
+    assert ix.doc_count() == 0

@@ -22,6 +22,9 @@ from .models import Document
 INDEX_NAME = "paragraphs"
 DEFAULT_BATCH = 2000          # documents per commit
 DEFAULT_LOCK_TIMEOUT = 10.0   # seconds a writer waits for another writer
+# A paragraph longer than this is not prose (a file without line breaks, a data
+# dump): indexing it costs ~4 s and ~100 MB of memory per MB, so it is refused.
+MAX_PARAGRAPH_CHARS = 100_000
 LOCK_TIMEOUT_ENV = "YDSEARCH_LOCK_TIMEOUT"   # overrides the default (e.g. for scripts, tests)
 # Headings and captions match many queries in few words; rank the passages first.
 KIND_BOOST = {"body": 1.0, "heading": 0.6, "caption": 0.5}
@@ -432,7 +435,8 @@ def _acquire_lock(path: Path, timeout: float):
 
 
 def _unstorable(doc: Document) -> Optional[str]:
-    """Why whoosh could not store ``doc`` (text that is not encodable as UTF-8), or None.
+    """Why ``doc`` is not indexed (a paragraph too long to be prose, text whoosh
+    cannot encode as UTF-8), or None.
 
     A file name that is not valid UTF-8 reaches us surrogate-escaped, and a JSON
     string may hold an unpaired surrogate (``"\\ud800"``); whoosh would fail
@@ -454,6 +458,9 @@ def _unstorable(doc: Document) -> Optional[str]:
         if bad(getattr(doc, name)):
             return f"its {name} contains characters that are not valid UTF-8"
     for para in doc.paragraphs:
+        if len(para.text) > MAX_PARAGRAPH_CHARS:
+            return (f"paragraph {para.index} is {len(para.text)} characters long (the limit is "
+                    f"{MAX_PARAGRAPH_CHARS}); is the file missing its line breaks?")
         if bad(para.text) or bad(para.speaker) or bad(para.speaker_role):
             return f"paragraph {para.index} contains unpaired surrogate characters"
     return None
