@@ -30,10 +30,15 @@ _CONTINUATION = re.compile(
     r"|下转第?\s*[0-9A-Za-z一二三四五六七八九十]+\s*版"
 )
 _CAPTION = re.compile(r"(?:摄|攝)\s*[)）]?\s*$|^[(（]?(?:图|圖)[为為]?\s*[:：]")
-# Lines that are site chrome (matched on the Simplified, half-width line).
+# Lines that are site chrome (matched on the Simplified, half-width line).  A
+# paragraph that merely mentions 官方微信 or 分享到 is text: those words mark
+# chrome only on a short line (_CHROME_SHORT); no chrome line is long.
+CHROME_MAX_LEN = 200
+SHORT_CHROME_MAX_LEN = 40
+_CHROME_SHORT = re.compile(r"分享到|扫码关注|扫码阅读|扫一扫|官方微信|微信公众号|客户端下载")
 _CHROME = re.compile(
-    r"分享到|copyright|all rights reserved|©|icp备|icp证|公网安备|designed by"
-    r"|扫码关注|扫码阅读|数字报$|扫一扫|官方微信|微信公众号|公众号$|客户端下载|app$|^[•·]"
+    r"copyright|all rights reserved|©|icp备|icp证|公网安备|designed by"
+    r"|数字报$|公众号$|app$|^[•·]"
     r"|通讯地址|^邮编|^网址|^邮箱|^电话|^传真|^地址[:：]"
     r"|^(?:监制|主编|编辑|制图|责编|校对|审核|审校|终审|二审|一审|统筹|策划|值班编辑)\s*[/:：]"
     r"|^[(（]\s*(?:责编|责任编辑|编辑)\s*[:：].*[)）]$|^原标题\s*[:：]|^(?:返回|打印|关闭|顶部)$"
@@ -114,6 +119,12 @@ def _broken(prev: str, nxt: str) -> bool:
     return len(head) <= 8 and not re.search(r"说|指出|强调|表示|认为|要求|[0-9]+[月日]", simple(head))
 
 
+def _is_chrome(s: str) -> bool:
+    if len(s) <= SHORT_CHROME_MAX_LEN and _CHROME_SHORT.search(s):
+        return True
+    return len(s) <= CHROME_MAX_LEN and _CHROME.search(s) is not None
+
+
 def _drop_chrome(lines: List[str]) -> Tuple[List[str], List[str]]:
     crumbs, kept, header = set(), [], []
     for line in lines:
@@ -124,7 +135,7 @@ def _drop_chrome(lines: List[str]) -> Tuple[List[str], List[str]]:
             continue
         if _HEADER.search(s):
             header.append(line)
-        elif not _CHROME.search(s) and s not in crumbs:
+        elif not _is_chrome(s) and s not in crumbs:
             kept.append(line)
     return [k for k in kept if simple(k) not in crumbs], header
 

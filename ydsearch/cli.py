@@ -173,6 +173,14 @@ def _open(ctx):
     return _open_explicit(path)
 
 
+def _is_blank(path) -> bool:
+    """Missing, or a folder holding nothing but hidden files (``index/.gitkeep``):
+    the only places ``ydsearch index`` creates an index without ``--rebuild``."""
+    if not path.exists():
+        return True
+    return path.is_dir() and all(p.name.startswith(".") for p in path.iterdir())
+
+
 def _open_explicit(path):
     """Index.open, with the rebuild hint naming this --index."""
     from .errors import IndexError_
@@ -305,7 +313,7 @@ def index_cmd(ctx, paths, rebuild, as_json):
 
     path, explicit = _index_target(ctx)
     inputs = list(paths) or [str(bundled_seeds())]
-    if rebuild or not has_index(path):
+    if rebuild or _is_blank(path):
         if not explicit:
             stamp = path / "bundled.json"
             if stamp.exists():
@@ -313,6 +321,10 @@ def index_cmd(ctx, paths, rebuild, as_json):
         ix = Index.create(path)
         _info(f"{'rebuilding' if rebuild else 'creating'} the index in {path}")
     else:
+        if path.is_dir() and not has_index(path) and \
+                not any(p.suffix in (".toc", ".seg") for p in path.iterdir()):
+            raise YdsearchError(f"{path} is not empty and not a ydsearch index; refusing to "
+                                f"write into it (choose another --index, or empty it)")
         ix = _open_explicit(path) if explicit else Index.open(path)
     progress = _Progress() if _isatty(sys.stderr) else None
     try:

@@ -21,6 +21,10 @@ from .analysis import bigram_runs, unit_runs
 from .segmenter import Segmenter
 
 EXACT_BOOST = 0.25      # weight of the bigram (safety-net) match
+# A one-character term is looked up as a word and as the first half of any
+# bigram (a prefix expansion); past this many such terms in one query, only as
+# a word, so a query of hundreds of single characters stays cheap.
+MAX_PREFIX_TERMS = 20
 PHRASE_BONUS = 2.0      # weight of the words-in-sequence bonus
 ID_FIELDS = {"speaker": "speaker", "city": "city", "province": "province",
              "source": "source", "kind": "kind", "doc": "doc_id"}
@@ -37,13 +41,12 @@ class TermPlan:
     bigrams: List[List[str]]
 
 
-def _exact(value: str):
+def _exact(value: str, budget: list):
     """Exact-substring query over the bigram field; None when the term has no units."""
     parts = []
     for units, grams in zip(unit_runs(value), bigram_runs(value)):
         if len(units) == 1:
-            u = units[0]
-            parts.append(wq.Or([wq.Term("words", u), wq.Prefix("chars", u)]))
+            parts.append(_single_unit(units[0], budget))
         elif len(grams) == 1:
             parts.append(wq.Term("chars", grams[0].text))
         else:
@@ -53,15 +56,22 @@ def _exact(value: str):
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
+def _single_unit(unit: str, budget: list):
+    if budget[0] <= 0:
+        return wq.Term("words", unit)
+    budget[0] -= 1
+    return wq.Or([wq.Term("words", unit), wq.Prefix("chars", unit)])
+
+
 def _words(words: List[str], boost: float = 1.0):
     if len(words) == 1:
         return wq.Term("words", words[0], boost=boost)
     return wq.Phrase("words", words, boost=boost)
 
 
-def text_query(value: str, phrase: bool, seg: Segmenter):
+def text_query(value: str, phrase: bool, seg: Segmenter, budget: "list | None" = None):
     words = [w.text for w in seg.query_words(value)]
-    exact = _exact(value)
+    exact = _exact(value, budget if budget is not None else [MAX_PREFIX_TERMS])
     if exact is None:
         return wq.NullQuery
     if not words:
@@ -86,22 +96,24 @@ def field_query(name: str, value: str, seg: Segmenter):
     raise ValueError(f"no index field for {name!r}")  # querylang only yields known fields
 
 
-def compile_query(node, seg: Segmenter):
-    """Turn a querylang AST node into a whoosh query."""
+def compile_query(node, seg: Segmenter, budget: "list | None" = None):
+    """Turn a querylang AST node into a whoosh query (repeated terms compiled once)."""
+    budget = [MAX_PREFIX_TERMS] if budget is None else budget
     if isinstance(node, ql.Text):
-        return text_query(node.value, node.phrase, seg)
+        return text_query(node.value, node.phrase, seg, budget)
     if isinstance(node, ql.Field):
         return field_query(node.name, node.value, seg)
     if isinstance(node, ql.YearRange):
         return wq.NumericRange("year", node.lo, node.hi)
     if isinstance(node, ql.DateRange):
         return wq.TermRange("date", node.lo, node.hi)
-    if isinstance(node, ql.And):
-        return wq.And([compile_query(n, seg) for n in node.items])
-    if isinstance(node, ql.Or):
-        return wq.Or([compile_query(n, seg) for n in node.items])
+    if isinstance(node, (ql.And, ql.Or)):
+        items = [compile_query(n, seg, budget) for n in dict.fromkeys(node.items)]
+        if len(items) == 1:
+            return items[0]
+        return (wq.And if isinstance(node, ql.And) else wq.Or)(items)
     if isinstance(node, ql.Not):
-        return wq.Not(compile_query(node.item, seg))
+        return wq.Not(compile_query(node.item, seg, budget))
     raise TypeError(f"unknown query node {type(node).__name__}")
 
 

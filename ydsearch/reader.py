@@ -19,8 +19,11 @@ from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .errors import CorpusError
 
-MAX_TXT_BYTES = 64 * 1024 * 1024
-MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_TXT_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024 * 1024
+# A line longer than this is not a paragraph (a file that lost its line breaks);
+# such a file is refused instead of being parsed slowly into one giant passage.
+MAX_LINE_CHARS = 100_000
 TXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 SIDECAR_SUFFIX = ".meta.json"
@@ -218,6 +221,11 @@ def _read_txt(path: str, on_error: ErrorHandler) -> Iterator[Source]:
         return
     if _looks_binary(text):
         _report(path, "binary file (control characters)", on_error)
+        return
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        _report(path, f"a line of {longest} characters (limit {MAX_LINE_CHARS}): "
+                      f"not an article, or its line breaks were lost", on_error)
         return
     meta, problem = _read_sidecar(path)
     if problem:
