@@ -149,3 +149,12 @@ def test_empty_article_has_no_paragraphs():
 def test_detect_script():
     assert detect_script("長三角地區主要領導座談會") == "traditional"
     assert detect_script("长三角地区主要领导座谈会") == "simplified"
+
+
+def test_a_paragraph_that_mentions_chrome_words_is_kept():
+    from ydsearch.clean import clean
+
+    body = "上海市政府官方微信发布了长三角一体化的最新消息，会议强调要推进合作，扫一扫可分享到朋友圈。"
+    cleaned = clean(f"标题\n\n{body}\n\n分享到:\n\n扫码关注\n")
+    assert [t for _, t in cleaned.paragraphs if "官方微信" in t] == [body]
+    assert not any(t.startswith(("分享到", "扫码关注")) for _, t in cleaned.paragraphs)
