@@ -17,6 +17,7 @@ ordinal ``pos`` values.
   is an exact substring match.
 """
 import re
+from functools import lru_cache
 from typing import Iterator, List, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
@@ -61,6 +62,13 @@ def unit_runs(text: str) -> List[List[str]]:
     return [[u[0] for u in _units(m.group(), m.start())] for m in RUN_RE.finditer(text)]
 
 
+@lru_cache(maxsize=16)
+def _normalized(value: str):
+    """normalize() memoised: a paragraph is analysed for two fields, and a
+    document's title and meeting for each of its paragraphs."""
+    return normalize(value)
+
+
 class _NormalizingTokenizer(Tokenizer):
     """Shared ``__call__`` plumbing: normalise, produce items, map offsets."""
 
@@ -76,7 +84,7 @@ class _NormalizingTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs) -> Iterator[Token]:
-        norm = normalize(value)
+        norm = _normalized(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for text, pos, start, end in self._items(norm.text, mode):
             t.text = text

@@ -294,8 +294,11 @@ def cli(ctx, index, colour):
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--rebuild", is_flag=True, help="Start a new, empty index first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--workers", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Processes that parse articles while this one writes the index "
+                   "(0: one per core, at most 4; 1: parse in this process).")
 @click.pass_context
-def index_cmd(ctx, paths, rebuild, as_json):
+def index_cmd(ctx, paths, rebuild, as_json, workers):
     """Index articles: .txt files, folders, .jsonl and .jsonl.gz batches.
 
     With no PATH, index the bundled seed articles.  Unchanged articles are
@@ -328,7 +331,10 @@ def index_cmd(ctx, paths, rebuild, as_json):
         ix = _open_explicit(path) if explicit else Index.open(path)
     progress = _Progress() if _isatty(sys.stderr) else None
     try:
-        report = ix.add(inputs, progress=progress)
+        if workers == 0:
+            from .parallel import default_workers
+            workers = default_workers()
+        report = ix.add(inputs, progress=progress, workers=workers)
     finally:
         if progress:
             progress.done()

@@ -156,8 +156,12 @@ class Index:
             progress: Optional[Callable[[int, int], None]] = None,
             batch_size: int = DEFAULT_BATCH, lock_timeout: Optional[float] = None,
             workers: int = 1) -> IndexReport:
-        """Index files, folders and JSONL files; see :meth:`add_documents`."""
-        from .pipeline import read_documents
+        """Index files, folders and JSONL files; see :meth:`add_documents`.
+
+        ``workers`` > 1 parses articles in that many processes while this one
+        writes the index (see :mod:`ydsearch.parallel`).
+        """
+        from .parallel import parse_documents
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
@@ -168,7 +172,7 @@ class Index:
             if on_error:
                 on_error(str(p), msg)
 
-        docs = read_documents([str(p) for p in paths], on_error=refused)
+        docs = parse_documents([str(p) for p in paths], on_error=refused, workers=workers)
         return self.add_documents(docs, report=report, progress=progress,
                                   batch_size=batch_size, lock_timeout=lock_timeout,
                                   on_error=refused)
@@ -251,7 +255,9 @@ class Index:
         from whoosh.index import LockError
 
         try:
-            writer = self._ix.writer(timeout=timeout, limitmb=256)
+            from .codec import InliningCodec
+
+            writer = self._ix.writer(timeout=timeout, limitmb=256, codec=InliningCodec())
             _remove_toc_leftovers(self.path)
             return writer
         except LockError:
