@@ -26,6 +26,9 @@ DEFAULT_LOCK_TIMEOUT = 10.0   # seconds a writer waits for another writer
 # dump): indexing it costs ~4 s and ~100 MB of memory per MB, so it is refused.
 MAX_PARAGRAPH_CHARS = 100_000
 LOCK_TIMEOUT_ENV = "YDSEARCH_LOCK_TIMEOUT"   # overrides the default (e.g. for scripts, tests)
+# Memory whoosh's writer may use for its posting pool before spilling to disk
+# (its accounting is low: the process grows by a few times this).
+WRITER_MB = 96
 # Headings and captions match many queries in few words; rank the passages first.
 KIND_BOOST = {"body": 1.0, "heading": 0.6, "caption": 0.5}
 
@@ -257,7 +260,7 @@ class Index:
         try:
             from .codec import InliningCodec
 
-            writer = self._ix.writer(timeout=timeout, limitmb=256, codec=InliningCodec())
+            writer = self._ix.writer(timeout=timeout, limitmb=WRITER_MB, codec=InliningCodec())
             _remove_toc_leftovers(self.path)
             return writer
         except LockError:
