@@ -9,6 +9,7 @@ place), and writers take whoosh's file lock, which the OS releases when a
 writer dies.
 """
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -237,6 +238,7 @@ class Index:
                     searcher = None
                     writer.commit()
                     writer, pending = None, 0
+                    _return_freed_memory()
             if writer is not None:
                 searcher.close()
                 searcher = None
@@ -484,6 +486,24 @@ def _add_one(writer, searcher, doc: Document) -> str:
     for para in doc.paragraphs:
         writer.add_document(_boost=KIND_BOOST.get(para.kind, 1.0), **paragraph_fields(doc, para))
     return "replaced" if existed else "added"
+
+
+def _return_freed_memory():
+    """Give the heap freed by a commit back to the OS (glibc only).
+
+    A batch allocates and frees millions of small objects; glibc keeps the
+    freed, fragmented heap, so without this the process grew by ~45 KB per
+    article indexed (2.1 GB on the 36,729-item scale corpus) although nothing
+    stayed allocated.  ``malloc_trim`` after each commit keeps it flat.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, …): nothing to do
+        pass
 
 
 def _count(report: IndexReport, action: str, doc: Document):
