@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Tuple
 
-from .errors import IndexCorruptError, IndexLockedError, IndexNotFoundError, YdsearchError
+from .errors import IndexCorruptError, IndexLockedError, YdsearchError
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
 from .models import Document
 
@@ -79,6 +79,7 @@ class Index:
         self.path = Path(path)
         self._ix = _storage_index
         self._searcher = None
+        self._segmenter = None
         self._lock = threading.Lock()
 
     # -- opening ---------------------------------------------------------
@@ -344,8 +345,16 @@ class Index:
 
     @property
     def segmenter(self):
-        """The segmenter pickled with the schema: queries are cut by the same code as the index."""
-        return self._ix.schema["words"].analyzer.segmenter
+        """The segmenter pickled with the schema: queries are cut by the same code as the index.
+
+        Read once per Index: whoosh's ``FileIndex.schema`` unpickles the table of
+        contents on every access, which here means a fresh segmenter and a fresh
+        dictionary load (~0.1 s) per query.
+        """
+        with self._lock:
+            if self._segmenter is None:
+                self._segmenter = self._ix.schema["words"].analyzer.segmenter
+            return self._segmenter
 
     def doc_count(self) -> int:
         return self._ix.doc_count()

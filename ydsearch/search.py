@@ -5,7 +5,7 @@ bigram safety net of :mod:`ydsearch.queryplan`.  Ties are broken by paragraph
 id, so the same query on the same index always gives the same order.
 """
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional
+from typing import List
 
 from . import querylang as ql
 from .errors import QuerySyntaxError
@@ -77,18 +77,39 @@ def _date_range(date_from, date_to):
 
 
 def _stored_hit(stored: dict, rank: int, score: float) -> dict:
-    # sorted by (score, id), whoosh reports the sort key: (-score, id)
     values = {k: stored.get(k) for k in STORED_FIELDS}
     values["text"] = values["text"] or ""
     return dict(values, rank=rank, score=round(float(score), 4))
+
+
+def _ranked(searcher, wquery, n: int):
+    """The top ``n`` matches ordered by score, ties broken by paragraph id.
+
+    whoosh's own top-N keeps the highest scores and breaks ties by internal
+    document number, which changes when an index is rebuilt; so one more hit
+    than needed is fetched, and while the last place is tied, more, until the
+    tied group is whole; then the ties are ordered by id.
+    """
+    k = n + 1
+    while True:
+        results = searcher.search(wquery, limit=k, terms=False)
+        got = results.scored_length()
+        if got < k or _key(results.score(k - 1)) != _key(results.score(n - 1)):
+            break
+        k *= 2
+    ids = {i: searcher.stored_fields(results.docnum(i))["id"] for i in range(got)}
+    order = sorted(range(got), key=lambda i: (-_key(results.score(i)), ids[i]))
+    return results, [(results.score(i), i) for i in order[:n]]
+
+
+def _key(score) -> float:
+    return round(float(score or 0.0), 6)
 
 
 def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
                snippet_chars: int = 160, **filters) -> SearchResult:
     """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
     province, meeting, kind, source (ANDed with the query)."""
-    from whoosh import query as wq
-    from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
     from .normalize import normalize
 
     if limit < 0 or offset < 0 or limit > MAX_LIMIT:
@@ -102,15 +123,12 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
     wquery = compile_query(full_node, seg)
     plans = plan_terms(full_node, seg)
     searcher = index.searcher()
-    results = searcher.search(wquery, limit=offset + limit if limit else 1,
-                              sortedby=MultiFacet([ScoreFacet(), FieldFacet("id")]),
-                              terms=False)
+    results, order = _ranked(searcher, wquery, offset + max(limit, 1))
     total = len(results)
     hits = []
     terms = [(p.term, p.phrase, p.words) for p in plans]
-    for i in range(offset, min(offset + limit, results.scored_length())):
-        stored = results[i].fields()
-        values = _stored_hit(stored, i + 1, -results.score(i)[0])
+    for rank, (score, i) in enumerate(order[offset:offset + limit], start=offset + 1):
+        values = _stored_hit(results[i].fields(), rank, score)
         text = values["text"]
         spans = find_spans(text, terms) if terms else []
         snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
