@@ -175,24 +175,12 @@ def _timed(fn):
     return time.perf_counter() - s, out
 
 
-def step_queries(a):
-    """In-process query latency for every system, after one warm-up pass."""
-    import sqlite3
-
-    from bench_queries import QUERIES, fts5_query, stock_query
+def _open_ydsearch(a, cached: bool):
     from ydsearch.index import Index
 
-    systems = {}
-    t0 = time.perf_counter()
-    ix = Index.open(a["ydsearch"])
-    open_s = time.perf_counter() - t0
-    first_s, _ = _timed(lambda: ix.search(QUERIES[0][1], limit=10))
-
-    def yd(q):
-        r = ix.search(q, limit=10)
-        return r.total, [h.id for h in r.hits]
-
-    systems["ydsearch"] = {"run": yd, "open_seconds": open_s, "first_query_seconds": first_s}
+    if not cached:
+        ix = Index.open(a["ydsearch"])
+        return ix, ix.close
 
     # What-if: the same index and search code, with the segmenter read from the
     # schema once instead of on every query (``Index.segmenter`` unpickles the
@@ -200,25 +188,30 @@ def step_queries(a):
     class CachedSegmenterIndex(Index):
         segmenter = property(lambda self: self._bench_seg)
 
-    t0 = time.perf_counter()
-    ixc = Index.open(a["ydsearch"])
-    ixc.__class__ = CachedSegmenterIndex
-    ixc._bench_seg = Index.segmenter.fget(ixc)
-    open_s = time.perf_counter() - t0
-    first_s, _ = _timed(lambda: ixc.search(QUERIES[0][1], limit=10))
+    ix = Index.open(a["ydsearch"])
+    ix.__class__ = CachedSegmenterIndex
+    ix._bench_seg = Index.segmenter.fget(ix)
+    return ix, ix.close
 
-    def ydc(q):
-        r = ixc.search(q, limit=10)
-        return r.total, [h.id for h in r.hits]
 
-    systems["ydsearch-cached-segmenter"] = {"run": ydc, "open_seconds": open_s,
-                                            "first_query_seconds": first_s}
+def _open_system(name, a):
+    """(run(q) -> (total or None, ids), count(q) or None, close) for one system."""
+    if name in ("ydsearch", "ydsearch-cached-segmenter"):
+        ix, close = _open_ydsearch(a, name != "ydsearch")
 
-    if a.get("fts5"):
-        t0 = time.perf_counter()
+        def yd(q):
+            r = ix.search(q, limit=10)
+            return r.total, [h.id for h in r.hits]
+
+        return yd, None, close
+    if name == "fts5":
+        import sqlite3
+
+        from bench_queries import fts5_query
+        from ydsearch.segmenter import Segmenter
+
         con = sqlite3.connect(a["fts5"])
-        seg = ix.segmenter  # the same segmenter type and dictionary as the index
-        open_s = time.perf_counter() - t0
+        seg = Segmenter()  # the same segmenter type and dictionary as the index
 
         def fts(q):
             expr = fts5_query(q, seg)
@@ -233,21 +226,18 @@ def step_queries(a):
             return con.execute("SELECT count(*) FROM p WHERE p MATCH ?",
                                (expr,)).fetchone()[0] if expr else 0
 
-        first_s, _ = _timed(lambda: fts(QUERIES[0][1]))
-        systems["fts5"] = {"run": fts, "count": fts_count, "open_seconds": open_s,
-                           "first_query_seconds": first_s}
-
-    if a.get("stock"):
+        return fts, fts_count, con.close
+    if name == "stock":
         import jieba
         from whoosh import index as wix
         from whoosh.qparser import QueryParser
 
+        from bench_queries import stock_query
+
         jieba.setLogLevel(60)
-        t0 = time.perf_counter()
         six = wix.open_dir(a["stock"])
         ssearcher = six.searcher()
         parser = QueryParser("content", six.schema)
-        open_s = time.perf_counter() - t0
 
         def stock(q):
             res = ssearcher.search(parser.parse(stock_query(q)), limit=10)
@@ -256,30 +246,47 @@ def step_queries(a):
         def stock_count(q):
             return len(ssearcher.search(parser.parse(stock_query(q)), limit=1))
 
-        first_s, _ = _timed(lambda: stock(QUERIES[0][1]))
-        systems["stock"] = {"run": stock, "count": stock_count, "open_seconds": open_s,
-                            "first_query_seconds": first_s}
+        return stock, stock_count, ssearcher.close
+    raise ValueError(name)
 
-    # warm-up: every query once on every system, which also gives the match counts
-    out = {name: {"open_seconds": s["open_seconds"],
-                  "first_query_seconds": s["first_query_seconds"],
-                  "queries": []} for name, s in systems.items()}
+
+def step_queries(a):
+    """In-process query latency of one system (its own child), after a warm-up pass.
+
+    Without ``system`` (the interface of the first version of ``run.py``) every
+    system given is measured in turn in this one process.
+    """
+    if "system" not in a:
+        names = ["ydsearch", "ydsearch-cached-segmenter"] + [
+            n for n in ("fts5", "stock") if a.get(n)]
+        return {"systems": {n: _query_one(n, a) for n in names}, "reps": int(a.get("reps", 5))}
+    return {"system": a["system"], "result": _query_one(a["system"], a),
+            "reps": int(a.get("reps", 5))}
+
+
+def _query_one(name, a):
+    from bench_queries import QUERIES
+
+    t0 = time.perf_counter()
+    run, count, close = _open_system(name, a)
+    open_s = time.perf_counter() - t0
+    first_s, _ = _timed(lambda: run(QUERIES[0][1]))
+    out = {"open_seconds": open_s, "first_query_seconds": first_s, "queries": []}
+    # warm-up: every query once, which also gives the match counts
     for _, q in QUERIES:
-        for name, s in systems.items():
-            total, ids = s["run"](q)
-            if total is None:
-                total = s["count"](q)
-            out[name]["queries"].append({"query": q, "total": total, "top": ids[:3],
-                                         "times": []})
+        total, ids = run(q)
+        if total is None:
+            total = count(q)
+        out["queries"].append({"query": q, "total": total, "top": ids[:3], "times": []})
+    hwm_warm = vm_hwm_kb()
     reps = int(a.get("reps", 5))
     for _ in range(reps):
         for i, (_, q) in enumerate(QUERIES):
-            for name, s in systems.items():
-                dt, _ = _timed(lambda: s["run"](q))
-                out[name]["queries"][i]["times"].append(dt)
-    ix.close()
-    ixc.close()
-    return {"systems": out, "reps": reps}
+            dt, _ = _timed(lambda: run(q))
+            out["queries"][i]["times"].append(dt)
+    close()
+    out["vm_hwm_after_warmup_kb"] = hwm_warm
+    return out
 
 
 def step_profile(a):
@@ -353,8 +360,8 @@ def step_whatif(a):
             "paragraphs": report.paragraphs}
 
 
-STEPS = {"whatif": step_whatif, "extract": step_extract, "ydsearch": step_ydsearch, "seed": step_seed,
-         "stock": step_stock, "fts5": step_fts5, "queries": step_queries,
+STEPS = {"whatif": step_whatif, "extract": step_extract, "lib-index": step_ydsearch,
+         "seed": step_seed, "stock": step_stock, "fts5": step_fts5, "queries": step_queries,
          "profile": step_profile}
 
 

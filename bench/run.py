@@ -55,7 +55,8 @@ H_RATIOS = "### Ratios"
 H_PROFILE = "### Profile"
 INDEX_TABLE_HEADER = ("| system | items | paragraphs | wall s | CPU s | paragraphs/s | MB/s "
                       "| peak RSS MB | index MB |")
-QUERY_TABLE_HEADER = "| system | median ms | p95 ms | p99 ms | max ms | open s | first query ms |"
+QUERY_TABLE_HEADER = ("| system | median ms | p95 ms | p99 ms | max ms | open s | first query ms "
+                      "| peak RSS MB | load |")
 
 
 def log(msg: str):
@@ -121,8 +122,37 @@ def snapshot_code(work: Path) -> dict:
     return {"path": str(code), "sha256": h.hexdigest()[:12]}
 
 
-def run_step(step: str, args: dict, work: Path) -> dict:
-    """Run one ``bench_steps.py`` step in a child; add wall time and peak RSS."""
+def run_step(step: str, args: dict, work: Path, retries: int = 1) -> dict:
+    """Run one ``bench_steps.py`` step in a child; add wall time and peak RSS.
+
+    A child killed by a signal (the machine is shared) is run again once, and
+    the result says so.
+    """
+    for attempt in range(retries + 1):
+        try:
+            r = _run_step_once(step, args, work)
+            if attempt:
+                r["attempts"] = attempt + 1
+            return r
+        except _KilledBySignal as e:
+            log(f"step {step} was killed by signal {e.signal}"
+                + ("; running it again" if attempt < retries else ""))
+            if attempt == retries:
+                raise RuntimeError(f"step {step} killed by signal {e.signal} "
+                                   f"({attempt + 1} attempts)")
+            target = args.get("index") or args.get("db")
+            if target:
+                shutil.rmtree(target, ignore_errors=True) if Path(target).is_dir() \
+                    else Path(target).unlink(missing_ok=True)
+
+
+class _KilledBySignal(Exception):
+    def __init__(self, sig):
+        super().__init__(sig)
+        self.signal = sig
+
+
+def _run_step_once(step: str, args: dict, work: Path) -> dict:
     tag = f"{step}-{abs(hash(json.dumps(args, sort_keys=True))) % 10**8}"
     args_path, result_path = work / f"{tag}.args.json", work / f"{tag}.result.json"
     args_path.write_text(json.dumps(args), encoding="utf-8")
@@ -137,6 +167,8 @@ def run_step(step: str, args: dict, work: Path) -> dict:
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
+    if proc.returncode < 0:
+        raise _KilledBySignal(-proc.returncode)
     if proc.returncode != 0 or not result_path.exists():
         tail = err_path.read_text("utf-8", "replace").strip().splitlines()[-15:]
         raise RuntimeError(f"step {step} failed (exit {proc.returncode}):\n" + "\n".join(tail))
@@ -276,7 +308,7 @@ def main(argv=None) -> int:
         work = Path(args.workdir).resolve()
         work.mkdir(parents=True, exist_ok=True)
     else:
-        work = Path(tempfile.mkdtemp(prefix="ydsearch-bench-"))
+        work = Path(tempfile.mkdtemp(prefix="ydbench-"))
     if REPO in work.parents or work == REPO:
         print(f"bench: the work directory {work} is inside the repository; refusing "
               f"(corpus slices must not land in the repo)", file=sys.stderr)
@@ -342,14 +374,15 @@ def run(args, corpus: Path, work: Path) -> dict:
         n, path = slices[f]
         mb = sum(sizes[:n]) / 1e6
         log(f"ydsearch: indexing {n} items ({f:.0%})")
-        r = run_step("ydsearch", {"slice": str(path), "index": str(work / f"idx-{n}")}, work)
+        r = run_step("lib-index", {"slice": str(path), "index": str(work / f"idx-{n}")}, work)
         r.update(fraction=f, items_requested=n, mb=mb, index_bytes=dir_size(work / f"idx-{n}"))
         steps.append(r)
         log(f"ydsearch {f:.0%}: {r['seconds']:.1f} s, {r['paragraphs']} paragraphs, "
             f"peak {r['peak_rss_kb'] / 1024:.0f} MB")
+        res["linearity"] = steps
+        checkpoint(args, res)
         if f != 1.0:
             shutil.rmtree(work / f"idx-{n}", ignore_errors=True)
-    res["linearity"] = steps
     n, path = slices[1.0]
     mb = sum(sizes[:n]) / 1e6
     systems = {"ydsearch": steps[-1]}
@@ -392,7 +425,17 @@ def run(args, corpus: Path, work: Path) -> dict:
         qargs["fts5"] = str(work / "fts5-db.sqlite")
     if "stock" in systems:
         qargs["stock"] = str(work / "stock-idx")
-    res["queries"] = soft(res, "query latency", lambda: run_step("queries", qargs, work))
+    queries = {"systems": {}, "reps": reps}
+    for name in ("ydsearch", "ydsearch-cached-segmenter", "fts5", "stock"):
+        if name in ("fts5", "stock") and name not in qargs:
+            continue
+        q = soft(res, f"query latency ({name})",
+                 lambda: run_step("queries", dict(qargs, system=name), work))
+        if q:
+            entry = q["result"]
+            entry.update(peak_rss_kb=q["peak_rss_kb"], load_at_start=q["load_at_start"])
+            queries["systems"][name] = entry
+    res["queries"] = queries if queries["systems"] else None
     checkpoint(args, res)
 
     log("CLI latency")
@@ -552,11 +595,13 @@ def query_sections(r, sums):
     out += [H_QUERY, "",
             f"{len(QUERIES)} fixed queries x {r['queries']['reps']} repetitions after one "
             f"warm-up pass (percentiles over all {len(QUERIES) * r['queries']['reps']} timings); "
-            "top 10 with stored fields. FTS5 and stock ignore the filters (dropped). "
+            "top 10 with stored fields. Each system runs in its own child process (peak RSS "
+            "= that process: index opened, 30 queries run). "
+            "FTS5 and stock ignore the filters (dropped). "
             "`ydsearch-cached-segmenter` is a what-if: the same `Index.search`, with the "
             "segmenter that `Index.segmenter` re-reads from the index's schema on every call "
             "read once (patched in the benchmark's child only).", "",
-            QUERY_TABLE_HEADER, "|---|---:|---:|---:|---:|---:|---:|"]
+            QUERY_TABLE_HEADER, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in ("ydsearch", "ydsearch-cached-segmenter", "fts5", "stock"):
         if key not in q:
             continue
@@ -565,7 +610,9 @@ def query_sections(r, sums):
         out.append(f"| {key} | {_f(s['median'] * 1e3, 2)} | {_f(s['p95'] * 1e3, 2)} "
                    f"| {_f(s['p99'] * 1e3, 2)} | {_f(s['max'] * 1e3, 2)} "
                    f"| {_f(q[key]['open_seconds'], 3)} "
-                   f"| {_f(q[key]['first_query_seconds'] * 1e3, 1)} |")
+                   f"| {_f(q[key]['first_query_seconds'] * 1e3, 1)} "
+                   f"| {_f(_mb(q[key]['peak_rss_kb']), 0) if 'peak_rss_kb' in q[key] else '–'} "
+                   f"| {q[key].get('load_at_start', float('nan')):.2f} |")
     out.append("")
 
     keys = [k for k in ("ydsearch", "fts5", "stock") if k in q]

@@ -28,7 +28,7 @@ HEADINGS = [
 ]
 TABLE_HEADERS = [
     "| system | items | paragraphs | wall s | CPU s | paragraphs/s | MB/s | peak RSS MB | index MB |",
-    "| system | median ms | p95 ms | p99 ms | max ms | open s | first query ms |",
+    "| system | median ms | p95 ms | p99 ms | max ms | open s | first query ms | peak RSS MB | load |",
     "| command | runs | median s | min s | max s | exit codes |",
     "| ratio | indexing time | index size | median query | peak RSS |",
 ]
