@@ -79,6 +79,7 @@ class Index:
         self.path = Path(path)
         self._ix = _storage_index
         self._searcher = None
+        self._checked_reader = None
         self._segmenter = None
         self._lock = threading.Lock()
 
@@ -99,8 +100,10 @@ class Index:
                                     f"check its permissions")
         except Exception as e:  # whoosh raises many kinds on damaged files
             raise _damaged(path, e)
-        _check_segments(path, ix)
-        return cls(path, _storage_index=ix)
+        reader = _check_segments(path, ix)
+        index = cls(path, _storage_index=ix)
+        index._checked_reader = reader   # the first searcher reuses it: opening costs
+        return index
 
     @classmethod
     def create(cls, path, *, lock_timeout: Optional[float] = None) -> "Index":
@@ -152,9 +155,15 @@ class Index:
 
     def close(self):
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._drop_readers()
+
+    def _drop_readers(self):
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        if self._checked_reader is not None:
+            self._checked_reader.close()
+            self._checked_reader = None
 
     # -- writing -----------------------------------------------------------
     def add(self, paths, *, on_error: Optional[Callable[[str, str], None]] = None,
@@ -275,9 +284,7 @@ class Index:
 
     def _refresh(self):
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            self._drop_readers()
 
     # -- reading -----------------------------------------------------------
     def searcher(self):
@@ -288,7 +295,12 @@ class Index:
         """
         with self._lock:
             try:
-                if self._searcher is None:
+                if self._searcher is None and self._checked_reader is not None:
+                    from whoosh.searching import Searcher
+
+                    reader, self._checked_reader = self._checked_reader, None
+                    self._searcher = Searcher(reader, fromindex=self._ix).refresh()
+                elif self._searcher is None:
                     self._searcher = self._ix.searcher()
                 else:
                     self._searcher = self._searcher.refresh()
@@ -324,7 +336,7 @@ class Index:
         and bounds; ``deep=True`` also reads every stored field and term.
         Raises :class:`IndexCorruptError` when something cannot be read.
         """
-        _check_segments(self.path, self._ix)
+        _check_segments(self.path, self._ix).close()
         if not deep:
             return self._ix.doc_count()
         try:
@@ -390,11 +402,15 @@ def _check_segments(path, ix) -> None:
             toc = ix._read_toc()
             gen = toc.generation
             _check_toc(path, ix.storage, toc)
-            with ix.reader() as r:
+            r = ix.reader()
+            try:
                 r.doc_count()
                 if r.doc_count_all():
                     r.stored_fields(0)
-            return
+            except BaseException:
+                r.close()
+                raise
+            return r
         except Exception as e:  # noqa: BLE001 - whoosh raises many kinds on damaged files
             if attempt < 9 and gen is not None and ix.latest_generation() != gen:
                 time.sleep(0.05)
