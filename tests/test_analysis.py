@@ -1,5 +1,5 @@
 """The analysers: ordinal positions, offsets into the original text, both scripts alike."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
 
 from ydsearch.analysis import BigramTokenizer, WordTokenizer, bigram_runs
 from ydsearch.normalize import normalize

@@ -22,7 +22,7 @@ they are.
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 # Tone-marked vowels, ü, and the plain letters pinyin uses.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -150,8 +150,3 @@ def strip_noise(text: str) -> str:
 def fold_width(text: str) -> str:
     """Full-width ASCII and odd spaces to their plain forms."""
     return text.translate(_FOLD)
-
-
-def remap_spans(norm: Normalized, spans: Sequence[Tuple[int, int]]):
-    """Map spans of ``norm.text`` to spans of the source it came from."""
-    return [norm.source_span(s, e) for s, e in spans]
