@@ -225,3 +225,17 @@ def test_a_paragraph_too_long_to_be_prose_is_refused(tmp_path):
     report = ix.add(src)
     assert report.documents == 0 and "line breaks" in report.refused[0][1]
     assert ix.doc_count() == 0
+
+
+def test_merges_stay_under_the_bound(tmp_path, monkeypatch):
+    from ydsearch import index as yix
+
+    monkeypatch.setattr(yix, "MERGE_MAX_PARAGRAPHS", 90)
+    with open_index(tmp_path / "ix", create=True) as ix:
+        report = ix.add(bundled_seeds(), batch_size=1)             # five commits
+        sizes = [s.doc_count_all() for s in ix._ix._segments()]
+        assert sum(sizes) == report.paragraphs == 115
+        merged = [n for n in sizes if n > 53]                     # bigger than any one document
+        assert merged and all(n <= 90 for n in merged)
+        assert len(sizes) < 5                                       # small ones were merged
+        assert ix.search("生态绿色").total == 5
