@@ -514,10 +514,10 @@ def _add_one(writer, searcher, doc: Document) -> str:
 
 
 # Segments are merged only while the merged result stays under this many
-# paragraphs: whoosh holds a merged segment's whole term table in memory, so
-# its default policy (which ends by merging everything) made peak memory grow
-# with the corpus (2.1 GB on the scale corpus).  Bounded merges keep a few
-# large segments instead.
+# paragraphs, so no commit rewrites the whole index (whoosh's default policy
+# ends by merging everything into one segment).  On the scale corpus this left
+# 10 segments and lowered the peak RSS from 2.12 to 1.89 GB; the rest of the
+# peak follows the size of the index read (see BENCHMARKS.md).
 MERGE_MAX_PARAGRAPHS = 40_000
 MERGE_MIN_SEGMENTS = 3
 
@@ -544,10 +544,10 @@ def bounded_merge(writer, segments):
 def _return_freed_memory():
     """Give the heap freed by a commit back to the OS (glibc only).
 
-    A batch allocates and frees millions of small objects; glibc keeps the
-    freed, fragmented heap, so without this the process grew by ~45 KB per
-    article indexed (2.1 GB on the 36,729-item scale corpus) although nothing
-    stayed allocated.  ``malloc_trim`` after each commit keeps it flat.
+    A batch allocates and frees millions of small objects and glibc keeps the
+    freed, fragmented heap: measured on 2,000 articles in batches of 250, the
+    resident size after each commit grew ~11 MB per batch without this and
+    stayed flat with it.  (It does not lower the peak; see BENCHMARKS.md.)
     """
     if not sys.platform.startswith("linux"):
         return
