@@ -193,6 +193,16 @@ def _open_explicit(path):
         raise type(e)(str(e).replace("'ydsearch index --rebuild'", hint)) from None
 
 
+def _listing(rows, as_json, table, empty_message):
+    """Print rows as JSON, or as a table; an empty listing says so on stderr."""
+    if as_json:
+        _dump([r.to_dict() for r in rows])
+    elif not rows:
+        _info(empty_message)
+    else:
+        click.echo("\n".join(table(rows, _width())))
+
+
 def _dump(data):
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -524,13 +534,7 @@ def speakers(ctx, include_all, as_json):
     from .render import speakers_table
 
     rows = browse.speakers(_open(ctx), include_collective=include_all)
-    if as_json:
-        _dump([s.to_dict() for s in rows])
-        return
-    if not rows:
-        _info("no speakers in the index")
-        return
-    click.echo("\n".join(speakers_table(rows, _width())))
+    _listing(rows, as_json, speakers_table, "no speakers in the index")
 
 
 @cli.command()
@@ -548,13 +552,8 @@ def meetings(ctx, as_json):
     from .render import meetings_table
 
     rows = browse.meetings(_open(ctx))
-    if as_json:
-        _dump([m.to_dict() for m in rows])
-        return
-    if not rows:
-        _info("the index is empty; run 'ydsearch index PATH' to add articles")
-        return
-    click.echo("\n".join(meetings_table(rows, _width())))
+    _listing(rows, as_json, meetings_table,
+             "the index is empty; run 'ydsearch index PATH' to add articles")
 
 
 @cli.command()

@@ -7,7 +7,7 @@ Traditional paragraph lands on the Traditional characters that matched.
 import re
 from typing import List, Sequence, Tuple
 
-from .normalize import normalize
+from .normalize import Normalized, normalize
 
 Span = Tuple[int, int]
 SENTENCE_END = "。！？；!?;\n"
@@ -32,13 +32,15 @@ def merge_spans(spans: Sequence[Span]) -> List[Span]:
     return [(s, e) for s, e in out]
 
 
-def find_spans(text: str, terms: Sequence[Tuple[str, bool, Sequence[str]]]) -> List[Span]:
+def find_spans(text: str, terms: Sequence[Tuple[str, bool, Sequence[str]]],
+               norm: "Normalized | None" = None) -> List[Span]:
     """Spans of ``text`` (original script) matching the query terms.
 
     ``terms`` holds ``(normalised term, is_phrase, words)``; a term found as an
     exact sequence is highlighted whole, otherwise each of its words is.
+    ``norm`` is ``normalize(text)`` when the caller already has it.
     """
-    norm = normalize(text)
+    norm = norm if norm is not None else normalize(text)
     low = norm.text.lower()
     spans: List[Span] = []
     for value, phrase, words in terms:

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 from .models import Document
-from .pipeline import parse_article
+from .pipeline import parse_source
 from .reader import ErrorHandler, Source, iter_sources
 
 BATCH = 256
@@ -21,8 +21,7 @@ BATCH = 256
 
 def _parse(src: Source):
     try:
-        return parse_article(src.text, doc_id=src.doc_id, path=src.path,
-                             content_hash=src.content_hash, **src.meta)
+        return parse_source(src)
     except Exception as e:  # a bug on one article must not stop the others
         return (src.path, f"could not parse {src.doc_id}: {type(e).__name__}: {e}")
 

@@ -9,7 +9,7 @@ from .clean import clean, simple
 from .extract import deck_names, extract, find_people, gazetteer
 from .models import Document, Paragraph
 from .normalize import normalize
-from .reader import ErrorHandler, iter_sources
+from .reader import ErrorHandler, Source, iter_sources
 from .speakers import assign
 
 # Share of Han characters t2s must change for a text to count as Traditional.
@@ -60,9 +60,14 @@ def parse_article(text: str, *, doc_id: Optional[str] = None, path: Optional[str
     )
 
 
+def parse_source(src: Source) -> Document:
+    """Parse one article read by ``iter_sources``; its metadata wins."""
+    return parse_article(src.text, doc_id=src.doc_id, path=src.path,
+                         content_hash=src.content_hash, **src.meta)
+
+
 def read_documents(paths: Union[str, Iterable[str]], on_error: ErrorHandler = None
                    ) -> Iterator[Document]:
     """Read every article under ``paths`` and parse it (see ``iter_sources``)."""
     for src in iter_sources(paths, on_error=on_error):
-        yield parse_article(src.text, doc_id=src.doc_id, path=src.path,
-                            content_hash=src.content_hash, **src.meta)
+        yield parse_source(src)

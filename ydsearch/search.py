@@ -130,9 +130,10 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
     for rank, (score, i) in enumerate(order[offset:offset + limit], start=offset + 1):
         values = _stored_hit(results[i].fields(), rank, score)
         text = values["text"]
-        spans = find_spans(text, terms) if terms else []
+        norm = normalize(text)
+        spans = find_spans(text, terms, norm) if terms else []
         snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
-        hits.append(Hit(text_simplified=normalize(text).text, highlights=spans,
+        hits.append(Hit(text_simplified=norm.text, highlights=spans,
                         snippet=snippet, snippet_highlights=sspans, **values))
     return SearchResult(query=query, parsed=ql.describe(full_node), total=total,
                         offset=offset, limit=limit, hits=hits, terms=plans,
