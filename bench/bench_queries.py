@@ -54,7 +54,7 @@ _NEG_RE = re.compile(r"(?<!\S)-(?=\S)")
 
 
 def has_filter(query: str) -> bool:
-    from ydsearch import querylang as ql
+    from ydsearch.query import lang as ql
 
     def walk(n):
         if isinstance(n, (ql.Field, ql.YearRange, ql.DateRange)):
@@ -74,7 +74,7 @@ def _fts_string(words: List[str]) -> str:
 
 def fts5_query(query: str, segmenter) -> Optional[str]:
     """The FTS5 MATCH expression for ``query`` (None when nothing is left)."""
-    from ydsearch import querylang as ql
+    from ydsearch.query import lang as ql
 
     def conv(n) -> Optional[str]:
         if isinstance(n, ql.Text):

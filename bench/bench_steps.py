@@ -43,7 +43,7 @@ def _iter_paragraphs(path):
 # -- steps -------------------------------------------------------------------------------
 def step_extract(a):
     """ydsearch's parse pipeline alone: the paragraphs the other systems index."""
-    from ydsearch.pipeline import read_documents
+    from ydsearch.pipeline.article import read_documents
 
     t0 = time.perf_counter()
     items = paragraphs = nbytes = 0
@@ -62,7 +62,7 @@ def step_extract(a):
 def step_ydsearch(a):
     """``Index.create`` + ``Index.add`` on the JSONL slice (the library's own path)."""
     t0 = time.perf_counter()
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -79,7 +79,7 @@ def step_ydsearch(a):
 def step_seed(a):
     """The index of the bundled seed articles, for the CLI timing."""
     from ydsearch import bundled_seeds
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     t0 = time.perf_counter()
     ix = Index.create(a["index"])
@@ -141,7 +141,7 @@ def step_fts5(a):
     """SQLite FTS5 over ydsearch's own index words; segmentation timed apart."""
     import sqlite3
 
-    from ydsearch.segmenter import Segmenter
+    from ydsearch.engine.segmenter import Segmenter
 
     t0 = time.perf_counter()
     seg = Segmenter()
@@ -176,7 +176,7 @@ def _timed(fn):
 
 
 def _open_ydsearch(a, cached: bool):
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     if not cached:
         ix = Index.open(a["ydsearch"])
@@ -208,7 +208,7 @@ def _open_system(name, a):
         import sqlite3
 
         from bench_queries import fts5_query
-        from ydsearch.segmenter import Segmenter
+        from ydsearch.engine.segmenter import Segmenter
 
         con = sqlite3.connect(a["fts5"])
         seg = Segmenter()  # the same segmenter type and dictionary as the index
@@ -294,7 +294,7 @@ def step_profile(a):
     import cProfile
     import pstats
 
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     prof = cProfile.Profile()
     t0 = time.perf_counter()
@@ -336,8 +336,8 @@ def _where(fn, line, name):
 
 def step_whatif(a):
     """Index a slice as is, or without the ``chars`` bigram field (schema patched here only)."""
-    import ydsearch.index as yindex
-    import ydsearch.schema as yschema
+    import ydsearch.engine.index as yindex
+    import ydsearch.engine.schema as yschema
 
     if a["variant"] == "nochars":
         build, fields_of = yschema.build_schema, yindex.paragraph_fields

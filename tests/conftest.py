@@ -2,7 +2,7 @@
 
 * ``seed_index_path`` -- the folder of that index (treat it as read-only; copy
   it with ``shutil.copytree`` to change anything);
-* ``seed_index`` -- an open :class:`ydsearch.index.Index` on it.
+* ``seed_index`` -- an open :class:`ydsearch.engine.index.Index` on it.
 """
 import pytest
 
@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture(scope="session")
 def seed_index_path(tmp_path_factory):
     from ydsearch import bundled_seeds
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     path = tmp_path_factory.mktemp("seed-index") / "index"
     ix = Index.create(path)
@@ -24,7 +24,7 @@ def seed_index_path(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_index(seed_index_path):
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
 
     ix = Index.open(seed_index_path)
     yield ix

@@ -1,9 +1,9 @@
 """The analysers: ordinal positions, offsets into the original text, both scripts alike."""
 from hypothesis import given, settings
 
-from ydsearch.analysis import BigramTokenizer, WordTokenizer, bigram_runs
-from ydsearch.normalize import normalize
-from ydsearch.segmenter import Segmenter
+from ydsearch.engine.analysis import BigramTokenizer, WordTokenizer, bigram_runs
+from ydsearch.pipeline.normalize import normalize
+from ydsearch.engine.segmenter import Segmenter
 
 from .strategies import chinese_text
 

@@ -60,7 +60,7 @@ def test_fixed_query_set(bench_modules):
 
 def test_fts5_translation(bench_modules):
     _, bq = bench_modules
-    from ydsearch.segmenter import Segmenter
+    from ydsearch.engine.segmenter import Segmenter
 
     seg = Segmenter()
     assert bq.fts5_query("讲话 speaker:习近平", seg) == '"讲话"'          # filter dropped
@@ -76,7 +76,7 @@ def test_fts5_translation(bench_modules):
 
 
 def test_fts5_split_keeps_phrases_contiguous(bench_modules):
-    from ydsearch.segmenter import Segmenter
+    from ydsearch.engine.segmenter import Segmenter
 
     sys.path.insert(0, str(REPO / "bench"))
     try:

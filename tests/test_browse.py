@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ydsearch import browse, defaults, render
+from ydsearch import browse
+
+from ydsearch.cli import defaults
+
+from ydsearch.cli import render
 from ydsearch.errors import QuerySyntaxError, YdsearchError
 
 

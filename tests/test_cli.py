@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ydsearch import defaults
-from ydsearch.cli import cli
+from ydsearch.cli import defaults
+from ydsearch.cli.app import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 HIT_FIELDS = {"rank", "score", "id", "doc_id", "index", "kind", "text", "text_simplified",
@@ -78,9 +78,9 @@ def test_help_imports_nothing_heavy():
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "import ydsearch.cli\n"
+        "import ydsearch.cli.app\n"
         "for args in (['--help'], ['--version'], ['query', '--help'], ['trend', '--help']):\n"
-        "    r = CliRunner().invoke(ydsearch.cli.cli, args)\n"
+        "    r = CliRunner().invoke(ydsearch.cli.app.cli, args)\n"
         "    assert r.exit_code == 0, r.output\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('whoosh', 'rjieba', 'jieba', 'opencc')]\n"
@@ -205,7 +205,7 @@ def test_query_paging(yd):
 
 def test_query_wraps_to_columns(yd):
     r = yd("query", "生态绿色", "-n", 1, "--full", env={"COLUMNS": "50"})
-    from ydsearch.render import display_width
+    from ydsearch.cli.render import display_width
     body = r.stdout.splitlines()[1:-1]
     assert len(body) > 2 and all(display_width(line) <= 50 for line in body)
 

@@ -4,9 +4,9 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 
 import ydsearch
-from ydsearch.codec import InliningCodec
-from ydsearch.index import INDEX_NAME, paragraph_fields
-from ydsearch.schema import build_schema
+from ydsearch.engine.codec import InliningCodec
+from ydsearch.engine.index import INDEX_NAME, paragraph_fields
+from ydsearch.engine.schema import build_schema
 
 QUERIES = [wq.Term("words", "一体化"), wq.Term("words", "淀山湖"), wq.Phrase("chars", ["一体", "体化"]),
            wq.Phrase("words", ["长三角", "一体化"]), wq.Term("speaker", "李强"),

@@ -37,7 +37,7 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
 
 def test_every_command_is_documented_and_has_help():
     from click.testing import CliRunner
-    from ydsearch.cli import cli
+    from ydsearch.cli.app import cli
 
     for name, command in cli.commands.items():
         assert f"`ydsearch {name}" in README, name

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ydsearch import querylang as ql
+from ydsearch.query import lang as ql
 from ydsearch.errors import CorpusError, QuerySyntaxError
-from ydsearch.index import Index
-from ydsearch.pipeline import read_documents
+from ydsearch.engine.index import Index
+from ydsearch.pipeline.article import read_documents
 
 from .strategies import chinese_text
 
@@ -206,7 +206,7 @@ def test_deeply_nested_folders(tmp_path):
 # -- huge inputs in a subprocess (time and memory measured) ---------------------------------------
 _HUGE = textwrap.dedent("""
     import json, resource, sys, time
-    from ydsearch.index import Index
+    from ydsearch.engine.index import Index
     t = time.time()
     refused = []
     with Index.create(sys.argv[2]) as ix:
@@ -249,7 +249,7 @@ def test_single_line_file_of_fifty_megabytes(tmp_path):
 
 
 def test_txt_over_the_size_limit_is_refused_without_reading_it(tmp_path):
-    from ydsearch.reader import MAX_TXT_BYTES
+    from ydsearch.pipeline.reader import MAX_TXT_BYTES
 
     f = tmp_path / "sparse.txt"
     with open(f, "wb") as fh:              # sparse: no disk, no memory

@@ -8,8 +8,8 @@ import pytest
 
 from ydsearch import bundled_seeds
 from ydsearch.errors import (IndexLockedError, IndexNotFoundError, YdsearchError)
-from ydsearch.index import Index, open_index
-from ydsearch.manifest import MANIFEST_NAME, current_manifest
+from ydsearch.engine.index import Index, open_index
+from ydsearch.engine.manifest import MANIFEST_NAME, current_manifest
 
 
 def _paragraph_ids(ix):
@@ -215,7 +215,7 @@ def test_open_or_create_recovers_from_an_interrupted_first_create(tmp_path):
 
 
 def test_a_paragraph_too_long_to_be_prose_is_refused(tmp_path):
-    from ydsearch.index import MAX_PARAGRAPH_CHARS
+    from ydsearch.engine.index import MAX_PARAGRAPH_CHARS
 
     src = tmp_path / "src"
     src.mkdir()
@@ -228,7 +228,7 @@ def test_a_paragraph_too_long_to_be_prose_is_refused(tmp_path):
 
 
 def test_merges_stay_under_the_bound(tmp_path, monkeypatch):
-    from ydsearch import index as yix
+    from ydsearch.engine import index as yix
 
     monkeypatch.setattr(yix, "MERGE_MAX_PARAGRAPHS", 90)
     with open_index(tmp_path / "ix", create=True) as ix:

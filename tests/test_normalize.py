@@ -1,8 +1,8 @@
-"""Property tests for ydsearch.normalize."""
+"""Property tests for ydsearch.pipeline.normalize."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ydsearch.normalize import normalize, strip_noise
+from ydsearch.pipeline.normalize import normalize, strip_noise
 
 from .strategies import chinese_text
 
@@ -59,7 +59,7 @@ def test_zhe_corrections():
 
 
 def test_unrepairable_damage_is_marked_not_joined():
-    from ydsearch.normalize import LOST
+    from ydsearch.pipeline.normalize import LOST
 
     assert normalize("鄧?yán)^敢").text == f"邓{LOST}敢"
     assert normalize("吳政??;").text == f"吴政{LOST};"

@@ -1,4 +1,4 @@
-"""ydsearch.pipeline on the five seed articles: facts that must hold."""
+"""ydsearch.pipeline.article on the five seed articles: facts that must hold."""
 import json
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ydsearch.models import Attendee
-from ydsearch.pipeline import detect_script, parse_article, read_documents
+from ydsearch.pipeline.article import detect_script, parse_article, read_documents
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -152,7 +152,7 @@ def test_detect_script():
 
 
 def test_a_paragraph_that_mentions_chrome_words_is_kept():
-    from ydsearch.clean import clean
+    from ydsearch.pipeline.clean import clean
 
     body = "上海市政府官方微信发布了长三角一体化的最新消息，会议强调要推进合作，扫一扫可分享到朋友圈。"
     cleaned = clean(f"标题\n\n{body}\n\n分享到:\n\n扫码关注\n")

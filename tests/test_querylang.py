@@ -1,4 +1,4 @@
-"""Tests of the query-language parser (ydsearch.querylang)."""
+"""Tests of the query-language parser (ydsearch.query.lang)."""
 import datetime
 import subprocess
 import sys
@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ydsearch.errors import QuerySyntaxError
-from ydsearch.normalize import normalize
-from ydsearch.querylang import (
+from ydsearch.pipeline.normalize import normalize
+from ydsearch.query.lang import (
     FIELD_ALIASES, And, DateRange, Field, Not, Or, Text, YearRange, describe, parse,
 )
 
@@ -267,7 +267,7 @@ def test_huge_input_fails_fast():
 
 
 def test_import_does_not_load_heavy_modules():
-    code = ("import sys, ydsearch.querylang; "
+    code = ("import sys, ydsearch.query.lang; "
             "print([m for m in ('whoosh', 'jieba', 'rjieba', 'opencc') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""ydsearch.reader: discovery, decoding and refusals."""
+"""ydsearch.pipeline.reader: discovery, decoding and refusals."""
 import gzip
 import json
 import os
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ydsearch.errors import CorpusError
-from ydsearch.normalize import strip_noise
-from ydsearch.reader import iter_sources
+from ydsearch.pipeline.normalize import strip_noise
+from ydsearch.pipeline.reader import iter_sources
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -130,7 +130,7 @@ def test_directory_recursion_and_symlink_loop(tmp_path):
 
 
 def test_huge_txt_refused(tmp_path, monkeypatch):
-    import ydsearch.reader as reader
+    import ydsearch.pipeline.reader as reader
 
     monkeypatch.setattr(reader, "MAX_TXT_BYTES", 100)
     path = tmp_path / "big.txt"

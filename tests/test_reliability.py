@@ -22,8 +22,8 @@ import pytest
 from ydsearch import bundled_seeds
 from ydsearch.errors import (IndexCorruptError, IndexIncompatibleError, IndexLockedError,
                              IndexNotFoundError)
-from ydsearch.index import Index, open_index
-from ydsearch.manifest import MANIFEST_NAME
+from ydsearch.engine.index import Index, open_index
+from ydsearch.engine.manifest import MANIFEST_NAME
 
 from .drivers.articles import expected_paragraphs, make_articles
 
@@ -74,7 +74,7 @@ def wait_for_line(proc, prefix, timeout=HANG):
 
 def cli(*args, env=None):
     from click.testing import CliRunner
-    from ydsearch.cli import cli as command
+    from ydsearch.cli.app import cli as command
 
     return CliRunner().invoke(command, [str(a) for a in args], env=env)
 
@@ -509,7 +509,7 @@ def test_malicious_toc_without_a_valid_manifest_is_never_unpickled(tmp_path, man
 @pytest.mark.xfail(strict=True, reason="residual risk: a folder with a valid-looking manifest "
                                        "is trusted, and whoosh unpickles its TOC")
 def test_malicious_toc_with_a_valid_manifest(tmp_path):
-    from ydsearch.manifest import write_manifest
+    from ydsearch.engine.manifest import write_manifest
 
     folder, marker = tmp_path / "evil", tmp_path / "pwned"
     _malicious_toc(folder, marker)

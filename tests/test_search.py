@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import ydsearch
-from ydsearch.normalize import normalize
+from ydsearch.pipeline.normalize import normalize
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 

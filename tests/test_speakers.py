@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ydsearch.pipeline import parse_article
-from ydsearch.speakers import assign
+from ydsearch.pipeline.article import parse_article
+from ydsearch.pipeline.speakers import assign
 
 DEFAULT_SCALE = Path("/work/shared/corpora/scale/xwlb_2017_2026.jsonl.gz")
 

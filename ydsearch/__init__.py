@@ -21,35 +21,35 @@ from .bundled import bundled_seeds  # noqa: E402
 
 def open_index(path, *, create: bool = False):
     """Open the index at ``path`` (``create=True``: make an empty one if absent)."""
-    from .index import open_index as _open
+    from .engine.index import open_index as _open
 
     return _open(path, create=create)
 
 
 def parse_article(text: str, **meta):
     """Parse one raw article into a :class:`Document` (see ``ydsearch.pipeline``)."""
-    from .pipeline import parse_article as _parse
+    from .pipeline.article import parse_article as _parse
 
     return _parse(text, **meta)
 
 
 def read_documents(paths, on_error=None):
     """Read and parse files, folders and JSONL files into :class:`Document` objects."""
-    from .pipeline import read_documents as _read
+    from .pipeline.article import read_documents as _read
 
     return _read(paths, on_error=on_error)
 
 
 def parse_query(query: str):
     """Parse a query string into the query language's AST (raises QuerySyntaxError)."""
-    from .querylang import parse
+    from .query.lang import parse
 
     return parse(query)
 
 
 def normalize(text: str):
     """Normalise text for search: see ``ydsearch.normalize.normalize``."""
-    from .normalize import normalize as _normalize
+    from .pipeline.normalize import normalize as _normalize
 
     return _normalize(text)
 

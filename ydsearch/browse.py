@@ -133,7 +133,7 @@ def _size(path) -> int:
 
 def stats(ix) -> dict:
     """Location, counts, size on disk and the manifest's compatibility record."""
-    from .manifest import read_manifest
+    from .engine.manifest import read_manifest
 
     manifest = read_manifest(ix.path)
     docs = set()
@@ -173,10 +173,10 @@ class Trend:
 
 def build_query(ix, query: str, **filters):
     """(whoosh query, parsed description) for a query string plus CLI-style filters."""
-    from . import querylang as ql
+    from .query import lang as ql
     from .errors import QuerySyntaxError
-    from .queryplan import compile_query
-    from .search import filter_nodes  # the filter options validate exactly as in search
+    from .query.plan import compile_query
+    from .query.search import filter_nodes  # the filter options validate exactly as in search
 
     extra = filter_nodes(**filters)
     node = ql.parse(query) if query and query.strip() else None

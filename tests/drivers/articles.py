@@ -39,6 +39,6 @@ def make_articles(folder, n, *, seed=0, paragraphs=(3, 6)):
 
 def expected_paragraphs(folder):
     """doc_id -> number of paragraphs, as the pipeline parses the folder."""
-    from ydsearch.pipeline import read_documents
+    from ydsearch.pipeline.article import read_documents
 
     return {d.doc_id: len(d.paragraphs) for d in read_documents([os.fspath(folder)])}

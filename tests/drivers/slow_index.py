@@ -51,7 +51,7 @@ def main(argv=None):
     import whoosh.index as wix
     import whoosh.writing as wwr
     from whoosh.codec import base as wbase
-    from ydsearch import index as yix
+    from ydsearch.engine import index as yix
     from ydsearch.errors import YdsearchError
 
     def say(*parts):

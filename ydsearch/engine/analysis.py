@@ -22,7 +22,7 @@ from typing import Iterator, List, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import normalize
+from ..pipeline.normalize import normalize
 from .segmenter import Segmenter
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

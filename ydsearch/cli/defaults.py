@@ -74,7 +74,7 @@ def default_index_path() -> Path:
 def seeds_fingerprint(folder: Optional[Path] = None) -> Dict[str, str]:
     """``{file name: sha256}`` of the bundled seed articles."""
     if folder is None:
-        from .bundled import bundled_seeds
+        from ..bundled import bundled_seeds
 
         folder = bundled_seeds()
     out = {}
@@ -93,7 +93,7 @@ def read_stamp(index_path: Path) -> Optional[dict]:
 
 
 def write_stamp(index_path: Path, seeds: Optional[Dict[str, str]]) -> None:
-    from . import __version__
+    from .. import __version__
 
     path = Path(index_path) / STAMP_NAME
     tmp = path.with_name(STAMP_NAME + ".tmp")
@@ -124,9 +124,9 @@ def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None
 
     Returns an open :class:`ydsearch.index.Index`.
     """
-    from .bundled import bundled_seeds
-    from .errors import IndexCorruptError, IndexIncompatibleError
-    from .index import Index
+    from ..bundled import bundled_seeds
+    from ..errors import IndexCorruptError, IndexIncompatibleError
+    from ..engine.index import Index
 
     path = Path(path)
     state = default_state(path)
@@ -157,8 +157,8 @@ def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None
 
 
 def _build(path: Path, rebuild: bool):
-    from .bundled import bundled_seeds
-    from .index import Index
+    from ..bundled import bundled_seeds
+    from ..engine.index import Index
 
     stamp = path / STAMP_NAME
     if stamp.exists():

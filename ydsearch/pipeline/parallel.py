@@ -12,8 +12,8 @@ from collections import deque
 from itertools import islice
 from typing import Iterable, Iterator, Optional
 
-from .models import Document
-from .pipeline import parse_source
+from ..models import Document
+from .article import parse_source
 from .reader import ErrorHandler, Source, iter_sources
 
 BATCH = 256

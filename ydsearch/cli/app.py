@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import IndexNotFoundError, YdsearchError
+from .. import __version__
+from ..errors import IndexNotFoundError, YdsearchError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -183,8 +183,8 @@ def _is_blank(path) -> bool:
 
 def _open_explicit(path):
     """Index.open, with the rebuild hint naming this --index."""
-    from .errors import IndexError_
-    from .index import Index
+    from ..errors import IndexError_
+    from ..engine.index import Index
 
     try:
         return Index.open(path)
@@ -230,8 +230,8 @@ def _checked_filters(kw):
     """The filter options, each validated on its own so an error names the option."""
     import re
 
-    from .errors import QuerySyntaxError
-    from .search import filter_nodes
+    from ..errors import QuerySyntaxError
+    from ..query.search import filter_nodes
 
     filters = _filters(kw)
     names = {"date_from": "from", "date_to": "to"}
@@ -320,9 +320,9 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
       ydsearch --index ~/yd index ~/articles/ more.jsonl.gz
       ydsearch index --rebuild --json
     """
-    from .bundled import bundled_seeds
+    from ..bundled import bundled_seeds
     from .defaults import has_index, read_stamp, seeds_fingerprint, write_stamp
-    from .index import Index
+    from ..engine.index import Index
 
     path, explicit = _index_target(ctx)
     inputs = list(paths) or [str(bundled_seeds())]
@@ -342,7 +342,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
     progress = _Progress() if _isatty(sys.stderr) else None
     try:
         if workers == 0:
-            from .parallel import default_workers
+            from ..pipeline.parallel import default_workers
             workers = default_workers()
         report = ix.add(inputs, progress=progress, workers=workers)
     finally:
@@ -415,7 +415,7 @@ def query(ctx, query, limit, offset, page, full, context, script, no_highlight, 
       ydsearch query 长三角 --context 1 --script simplified
       ydsearch query 一体化 --json --explain
     """
-    from .browse import neighbours
+    from ..browse import neighbours
     from .render import explain_lines, hit_block
 
     if offset is not None and page is not None:
@@ -467,7 +467,7 @@ def show(ctx, id, context, script, as_json):
       ydsearch show 000_cc6c4b9cc009c9ed#12 --context 0 --json
       ydsearch show 000_cc6c4b9cc009c9ed
     """
-    from . import browse
+    from .. import browse
     from .render import document_header, paragraph_line
 
     shown = browse.show(_open(ctx), id, context=context)
@@ -496,7 +496,7 @@ def parse(ctx, paths, as_json):
       ydsearch parse seeds/000_cc6c4b9cc009c9ed.txt
       ydsearch parse ~/articles/ --json | jq -c '{doc_id, meeting, year}'
     """
-    from .pipeline import read_documents
+    from ..pipeline.article import read_documents
     from .render import outline
 
     refused = []
@@ -530,7 +530,7 @@ def speakers(ctx, include_all, as_json):
       ydsearch speakers
       ydsearch speakers --json | jq '.[] | select(.name == "李强")'
     """
-    from . import browse
+    from .. import browse
     from .render import speakers_table
 
     rows = browse.speakers(_open(ctx), include_collective=include_all)
@@ -548,7 +548,7 @@ def meetings(ctx, as_json):
       ydsearch meetings
       ydsearch meetings --json | jq -r '.[].meeting'
     """
-    from . import browse
+    from .. import browse
     from .render import meetings_table
 
     rows = browse.meetings(_open(ctx))
@@ -567,7 +567,7 @@ def stats(ctx, as_json):
       ydsearch stats
       ydsearch --index ~/yd stats --json
     """
-    from . import browse
+    from .. import browse
     from .defaults import read_stamp
     from .render import stats_lines
 
@@ -599,7 +599,7 @@ def trend(ctx, query, by, top, as_json, **kw):
       ydsearch trend 生态绿色 --by speaker --top 10
       ydsearch trend 科技创新 --province 上海 --json
     """
-    from . import browse
+    from .. import browse
     from .render import bar_chart, terminal_width
 
     t = browse.trend(_open(ctx), query, by=by, **_checked_filters(kw))

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .models import Attendee
+from ..models import Attendee
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # Common single-character surnames (Simplified).  Characters that are also very

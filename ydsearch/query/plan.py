@@ -16,9 +16,9 @@ from typing import List
 
 from whoosh import query as wq
 
-from . import querylang as ql
-from .analysis import bigram_runs, unit_runs
-from .segmenter import Segmenter
+from . import lang as ql
+from ..engine.analysis import bigram_runs, unit_runs
+from ..engine.segmenter import Segmenter
 
 EXACT_BOOST = 0.25      # weight of the bigram (safety-net) match
 # A one-character term is looked up as a word and as the first half of any

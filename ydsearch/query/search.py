@@ -7,12 +7,12 @@ id, so the same query on the same index always gives the same order.
 from dataclasses import asdict, dataclass, field
 from typing import List
 
-from . import querylang as ql
-from .errors import QuerySyntaxError
+from . import lang as ql
+from ..errors import QuerySyntaxError
 from .highlight import find_spans, make_snippet
-from .models import Hit
-from .queryplan import TermPlan, compile_query, plan_terms
-from .schema import STORED_FIELDS
+from ..models import Hit
+from .plan import TermPlan, compile_query, plan_terms
+from ..engine.schema import STORED_FIELDS
 
 MAX_LIMIT = 10_000
 
@@ -110,7 +110,7 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
                snippet_chars: int = 160, **filters) -> SearchResult:
     """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
     province, meeting, kind, source (ANDed with the query)."""
-    from .normalize import normalize
+    from ..pipeline.normalize import normalize
 
     if limit < 0 or offset < 0 or limit > MAX_LIMIT:
         raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")

@@ -18,8 +18,8 @@ import unicodedata
 from types import MappingProxyType
 from typing import Optional, Tuple
 
-from .errors import QuerySyntaxError
-from .normalize import fold_width, normalize
+from ..errors import QuerySyntaxError
+from ..pipeline.normalize import fold_width, normalize
 
 CANONICAL_FIELDS = (
     "speaker", "speaker_role", "year", "date", "city", "province",

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from .clean import clean, simple
 from .extract import deck_names, extract, find_people, gazetteer
-from .models import Document, Paragraph
+from ..models import Document, Paragraph
 from .normalize import normalize
 from .reader import ErrorHandler, Source, iter_sources
 from .speakers import assign

@@ -208,7 +208,7 @@ def to_simplified_spans(text: str, spans: Sequence[Span]) -> Tuple[str, List[Spa
     The normaliser is 1:1 on cleaned paragraph text, so the spans are usually
     unchanged; when it drops characters (glosses, zero-width) they are remapped.
     """
-    from .normalize import normalize
+    from ..pipeline.normalize import normalize
 
     norm = normalize(text)
     if norm.offsets is None:

@@ -37,8 +37,8 @@ so ``發言人：李強`` and ``speaker:李强`` parse to equal trees.
 from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional, Union
 
-from .errors import QuerySyntaxError
-from .queryfields import (
+from ..errors import QuerySyntaxError
+from .fields import (
     CANONICAL_FIELDS, FIELD_ALIASES, clean_query, norm_value, parse_date, parse_year, resolve_field,
 )
 

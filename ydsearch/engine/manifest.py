@@ -12,13 +12,13 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import IndexCorruptError, IndexIncompatibleError, IndexNotFoundError
+from ..errors import IndexCorruptError, IndexIncompatibleError, IndexNotFoundError
 from .schema import SCHEMA_VERSION
 from .segmenter import dictionary_hash, segmenter_version
 
 MANIFEST_NAME = "ydsearch.json"
 FORMAT_NAME = "ydsearch-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when normalize() changes its output for some input.
 NORMALIZER_VERSION = 1
 # Keys whose values must match for an index to be usable.

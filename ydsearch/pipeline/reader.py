@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
-from .errors import CorpusError
+from ..errors import CorpusError
 
 MAX_TXT_BYTES = 16 * 1024 * 1024
 MAX_LINE_BYTES = 16 * 1024 * 1024

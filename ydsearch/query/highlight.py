@@ -7,7 +7,7 @@ Traditional paragraph lands on the Traditional characters that matched.
 import re
 from typing import List, Sequence, Tuple
 
-from .normalize import Normalized, normalize
+from ..pipeline.normalize import Normalized, normalize
 
 Span = Tuple[int, int]
 SENTENCE_END = "。！？；!?;\n"

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Tuple
 
-from .errors import IndexCorruptError, IndexLockedError, YdsearchError
+from ..errors import IndexCorruptError, IndexLockedError, YdsearchError
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
-from .models import Document
+from ..models import Document
 
 INDEX_NAME = "paragraphs"
 DEFAULT_BATCH = 2000          # documents per commit
@@ -175,7 +175,7 @@ class Index:
         ``workers`` > 1 parses articles in that many processes while this one
         writes the index (see :mod:`ydsearch.parallel`).
         """
-        from .parallel import parse_documents
+        from ..pipeline.parallel import parse_documents
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
@@ -316,7 +316,7 @@ class Index:
         An unexpected failure inside whoosh is checked against the index files:
         if they are damaged it becomes :class:`IndexCorruptError`.
         """
-        from .search import run_search
+        from ..query.search import run_search
 
         try:
             return run_search(self, query, **options)
