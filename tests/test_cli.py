@@ -16,11 +16,11 @@ from ydsearch.cli.app import cli
 ROOT = Path(__file__).resolve().parent.parent
 HIT_FIELDS = {"rank", "score", "id", "doc_id", "index", "kind", "text", "text_simplified",
               "speaker", "speaker_role", "title", "meeting", "meeting_date", "year", "city",
-              "province", "source", "published", "path", "highlights", "snippet",
-              "snippet_highlights"}
+              "province", "source", "published", "path", "url", "date", "date_kind",
+              "highlights", "snippet", "snippet_highlights"}
 DOC_FIELDS = {"doc_id", "title", "published", "source", "url", "meeting", "meeting_date",
               "meeting_end_date", "year", "city", "province", "script", "attendees", "path",
-              "content_hash", "paragraphs"}
+              "content_hash", "paragraphs", "date", "date_kind", "meeting_id"}
 PARAGRAPH_FIELDS = {"id", "index", "kind", "text", "text_simplified", "speaker", "speaker_role"}
 
 

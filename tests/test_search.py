@@ -184,3 +184,35 @@ def test_searches_from_several_threads_agree(ix):
     for t in threads:
         t.join()
     assert problems == []
+
+
+def test_result_is_a_sequence_of_its_hits(ix):
+    result = ix.search("一体化", limit=3)
+    assert len(result) == 3 and result.total > 3
+    assert list(result) == result.hits and result[0] is result.hits[0]
+    assert result[-1].rank == 3
+
+
+def test_count_equals_the_total_of_a_search(ix):
+    for query, filters in (("一体化", {}), ("一体化", {"year": 2020}), ("李强 OR 车俊", {}),
+                           ("长三角 -疫情", {"speaker": "会议"})):
+        assert ix.count(query, **filters) == ix.search(query, limit=1, **filters).total
+
+
+def test_facets_count_every_match_by_year_speaker_and_meeting(ix):
+    result = ix.search("一体化", limit=1, facets=True)
+    everything = ix.search("一体化", limit=1000)
+    assert set(result.facets) == {"year", "speaker", "meeting"}
+    for name in ("year", "speaker", "meeting"):
+        expected = {}
+        for h in everything:
+            value = getattr(h, name)
+            if value is not None:
+                expected[value] = expected.get(value, 0) + 1
+        assert {c.value: c.count for c in result.facets[name]} == expected
+    years = [c.value for c in result.facets["year"]]
+    assert years == sorted(years)
+    counts = [c.count for c in result.facets["speaker"]]
+    assert counts == sorted(counts, reverse=True)
+    assert result.to_dict()["facets"]["year"][0].keys() == {"value", "count"}
+    assert ix.search("一体化", limit=1).facets is None

@@ -51,6 +51,13 @@ class Document:
     paragraphs: Tuple[Paragraph, ...] = ()
     path: Optional[str] = None
     content_hash: Optional[str] = None
+    #: The date the document is filed under: the meeting's date for a report of
+    #: a meeting, else the publication date; ``date_kind`` says which
+    #: (``"meeting"`` or ``"published"``, None when there is no date).
+    date: Optional[str] = None
+    date_kind: Optional[str] = None
+    #: The id of the meeting-calendar entry the document reports, if any.
+    meeting_id: Optional[str] = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -79,6 +86,9 @@ class Hit:
     source: Optional[str]
     published: Optional[str]
     path: Optional[str] = None
+    url: Optional[str] = None
+    date: Optional[str] = None
+    date_kind: Optional[str] = None
     highlights: List[Tuple[int, int]] = field(default_factory=list)
     snippet: str = ""
     snippet_highlights: List[Tuple[int, int]] = field(default_factory=list)

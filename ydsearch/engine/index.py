@@ -58,7 +58,8 @@ def _dochash(doc: Document) -> str:
 
 def paragraph_fields(doc: Document, para) -> dict:
     """The whoosh fields of one paragraph (values must not be None)."""
-    date = doc.meeting_date or doc.published
+    date = doc.date or doc.meeting_date or doc.published
+    date_kind = doc.date_kind or ("meeting" if doc.meeting_date else "published" if date else None)
     year = doc.year if doc.year is not None else (int(doc.published[:4]) if doc.published else None)
     values = {
         "id": para.id, "doc_id": doc.doc_id, "dochash": _dochash(doc),
@@ -66,7 +67,8 @@ def paragraph_fields(doc: Document, para) -> dict:
         "words": para.text, "chars": para.text,
         "speaker": para.speaker, "speaker_role": para.speaker_role,
         "title": doc.title, "meeting": doc.meeting, "meeting_date": doc.meeting_date,
-        "published": doc.published, "date": date, "year": year, "city": doc.city,
+        "published": doc.published, "date": date, "date_kind": date_kind, "url": doc.url,
+        "year": year, "city": doc.city,
         "province": doc.province, "source": doc.source, "path": doc.path,
     }
     return {k: v for k, v in values.items() if v is not None}
@@ -318,8 +320,17 @@ class Index:
         """
         from ..query.search import run_search
 
+        return self._guarded(run_search, query, **options)
+
+    def count(self, query: str, **filters) -> int:
+        """The number of paragraphs matching ``query`` and the filters (as :meth:`search`)."""
+        from ..query.search import count_matches
+
+        return self._guarded(count_matches, query, **filters)
+
+    def _guarded(self, fn, *args, **kwargs):
         try:
-            return run_search(self, query, **options)
+            return fn(self, *args, **kwargs)
         except YdsearchError:
             raise
         except Exception as e:  # noqa: BLE001

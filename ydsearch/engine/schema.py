@@ -12,12 +12,13 @@ from .analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema or the meaning of a field changes: old indexes are then
 # refused with a rebuild hint instead of being misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields a Hit carries, in the order the JSON shows them.
 STORED_FIELDS = (
     "id", "doc_id", "index", "kind", "text", "speaker", "speaker_role", "title",
     "meeting", "meeting_date", "year", "city", "province", "source", "published", "path",
+    "url", "date", "date_kind",
 )
 
 
@@ -38,7 +39,9 @@ def build_schema() -> fields.Schema:
         meeting=fields.TEXT(analyzer=words, stored=True, phrase=False),
         meeting_date=fields.STORED(),
         published=fields.STORED(),
-        date=fields.ID(),
+        date=fields.ID(stored=True),
+        date_kind=fields.STORED(),
+        url=fields.STORED(),
         year=fields.NUMERIC(int, bits=32, stored=True),
         city=fields.ID(stored=True),
         province=fields.ID(stored=True),

@@ -57,6 +57,8 @@ def parse_article(text: str, *, doc_id: Optional[str] = None, path: Optional[str
         year=info["year"], city=info["city"], province=info["province"],
         script=detect_script(text), attendees=info["attendees"], paragraphs=paragraphs,
         path=path, content_hash=content_hash,
+        date=info["meeting_date"] or info["published"],
+        date_kind="meeting" if info["meeting_date"] else ("published" if info["published"] else None),
     )
 
 

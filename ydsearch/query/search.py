@@ -5,12 +5,13 @@ bigram safety net of :mod:`ydsearch.queryplan`.  Ties are broken by paragraph
 id, so the same query on the same index always gives the same order.
 """
 from dataclasses import asdict, dataclass, field
-from typing import List
+from typing import Dict, List, Optional, Sequence
 
 from . import lang as ql
 from ..errors import QuerySyntaxError
 from .highlight import find_spans, make_snippet
 from ..models import Hit
+from .facets import FACETS, FacetCount, count_facets
 from .plan import TermPlan, compile_query, plan_terms
 from ..engine.schema import STORED_FIELDS
 
@@ -18,8 +19,12 @@ MAX_LIMIT = 10_000
 
 
 @dataclass
-class SearchResult:
-    """A page of hits, the total number of matching paragraphs, and the parsed query."""
+class SearchResult(Sequence[Hit]):
+    """A page of hits, the total number of matching paragraphs, and the parsed query.
+
+    It is a sequence of its hits: ``len(result)``, ``for hit in result`` and
+    ``result[0]`` see this page; ``result.total`` counts every match.
+    """
 
     query: str
     parsed: str
@@ -29,11 +34,25 @@ class SearchResult:
     hits: List[Hit] = field(default_factory=list)
     terms: List[TermPlan] = field(default_factory=list)
     whoosh_query: str = ""
+    #: Counts over all matches by year, speaker and meeting (``facets=True``).
+    facets: Optional[Dict[str, List[FacetCount]]] = None
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __getitem__(self, i):
+        return self.hits[i]
 
     def to_dict(self, explain: bool = False) -> dict:
         d = {"query": self.query, "parsed": self.parsed, "total": self.total,
              "offset": self.offset, "limit": self.limit,
              "hits": [h.to_dict() for h in self.hits]}
+        if self.facets is not None:
+            d["facets"] = {name: [c.to_dict() for c in counts]
+                           for name, counts in self.facets.items()}
         if explain:
             d["explain"] = {"terms": [asdict(t) for t in self.terms],
                             "whoosh": self.whoosh_query}
@@ -106,19 +125,35 @@ def _key(score) -> float:
     return round(float(score or 0.0), 6)
 
 
-def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
-               snippet_chars: int = 160, **filters) -> SearchResult:
-    """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
-    province, meeting, kind, source (ANDed with the query)."""
-    from ..pipeline.normalize import normalize
-
-    if limit < 0 or offset < 0 or limit > MAX_LIMIT:
-        raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
+def _full_node(query: str, filters: dict):
     extra = filter_nodes(**filters)
     node = ql.parse(query) if query and query.strip() else None
     if node is None and not extra:
         raise QuerySyntaxError("empty query")
-    full_node = node if not extra else ql.And(tuple(([node] if node else []) + extra))
+    return node if not extra else ql.And(tuple(([node] if node else []) + extra))
+
+
+def count_matches(index, query: str, **filters) -> int:
+    """The number of paragraphs matching ``query`` and the filters."""
+    wquery = compile_query(_full_node(query, filters), index.segmenter)
+    return len(index.searcher().search(wquery, limit=1, terms=False))
+
+
+def _facets(searcher, wquery) -> Dict[str, List[FacetCount]]:
+    results = searcher.search(wquery, limit=None, scored=False, terms=False)
+    return count_facets(searcher.stored_fields(d) for d in results.docs())
+
+
+def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
+               snippet_chars: int = 160, facets: bool = False, **filters) -> SearchResult:
+    """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
+    province, meeting, kind, source (ANDed with the query); ``facets=True`` adds
+    counts by year, speaker and meeting over all matches."""
+    from ..pipeline.normalize import normalize
+
+    if limit < 0 or offset < 0 or limit > MAX_LIMIT:
+        raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
+    full_node = _full_node(query, filters)
     seg = index.segmenter
     wquery = compile_query(full_node, seg)
     plans = plan_terms(full_node, seg)
@@ -137,4 +172,5 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
                         snippet=snippet, snippet_highlights=sspans, **values))
     return SearchResult(query=query, parsed=ql.describe(full_node), total=total,
                         offset=offset, limit=limit, hits=hits, terms=plans,
-                        whoosh_query=str(wquery))
+                        whoosh_query=str(wquery),
+                        facets=_facets(searcher, wquery) if facets else None)
