@@ -1,7 +1,9 @@
 """The analysers: ordinal positions, offsets into the original text, both scripts alike."""
 from hypothesis import given, settings
 
-from ydsearch.engine.analysis import BigramTokenizer, WordTokenizer, bigram_runs
+from collections import Counter
+
+from ydsearch.engine.analysis import WordTokenizer
 from ydsearch.pipeline.normalize import normalize
 from ydsearch.engine.segmenter import Segmenter
 
@@ -47,22 +49,25 @@ def test_offsets_point_into_the_original_text_with_glosses():
     assert ("长三角", 0, 0, 10) in toks
 
 
-def test_bigrams_do_not_cross_punctuation():
-    grams = [g.text for run in bigram_runs("长三角，地区") for g in run]
-    assert grams == ["长三", "三角", "地区"]
+@settings(max_examples=150, deadline=None)
+@given(chinese_text())
+def test_positions_are_ordinal_and_offsets_in_bounds(text):
+    toks = tokens(WordTokenizer(), text, "index")
+    positions = [p for _, p, _, _ in toks]
+    assert positions == sorted(positions)
+    assert sorted(set(positions)) == list(range(len(set(positions))))
+    for _, _, s, e in toks:
+        assert 0 <= s < e <= len(text)
 
 
 @settings(max_examples=150, deadline=None)
 @given(chinese_text())
-def test_positions_are_ordinal_and_offsets_in_bounds(text):
-    for tok in (WordTokenizer(), BigramTokenizer()):
-        toks = tokens(tok, text, "index")
-        positions = [p for _, p, _, _ in toks]
-        assert positions == sorted(positions)
-        if isinstance(tok, WordTokenizer):
-            assert sorted(set(positions)) == list(range(len(set(positions))))
-        for _, _, s, e in toks:
-            assert 0 <= s < e <= len(text)
+def test_the_indexing_fast_path_counts_the_analysers_tokens(text):
+    """What the index stores (Segmenter.index_counts) is what the analyser emits."""
+    seg = Segmenter()
+    simplified = normalize(text).text
+    assert seg.index_counts(simplified) == Counter(w.text for w in seg.index_words(simplified))
+    assert seg.index_counts(simplified) == seg.index_counts(simplified)   # memo is transparent
 
 
 def test_segmenter_is_picklable_without_its_dictionary():

@@ -144,13 +144,15 @@ def test_query_explain(yd):
     assert r.exit_code == 0
     err = r.stderr
     assert "parsed: AND(TEXT(\"科技创新\"), FIELD(speaker=李强))" in err
-    assert "words 科技 / 创新" in err and "bigrams 科技 技创 创新" in err
-    assert "whoosh: " in err and "speaker:李强" in err
+    assert "words 科技 / 创新" in err and "exact 科技创新" in err
+    assert "substring '科技创新': " in err
     assert "parsed:" not in r.stdout
     r = yd("query", "科技创新", "--explain", "--json")
     data = json.loads(r.stdout)
     assert data["explain"]["terms"][0]["words"] == ["科技", "创新"]
-    assert data["explain"]["whoosh"]
+    assert data["explain"]["terms"][0]["runs"] == ["科技创新"]
+    assert data["explain"]["substrings"][0]["text"] == "科技创新"
+    assert data["explain"]["substrings"][0]["paragraphs"] >= 2
     assert "parsed:" not in r.stderr
 
 
@@ -280,8 +282,8 @@ def test_index_build_skip_rebuild(tmp_path):
     r = invoke("--index", target, "index", "--json")
     assert r.exit_code == 0, r.stderr
     report = json.loads(r.stdout)
-    assert set(report) == {"documents", "paragraphs", "skipped_unchanged", "replaced",
-                           "refused", "seconds"}
+    assert set(report) == {"documents", "paragraphs", "skipped_unchanged", "skipped_duplicates",
+                           "replaced", "refused", "seconds"}
     assert report["documents"] == 5 and report["paragraphs"] > 50
     assert "indexed 5 documents" in r.stderr and "\r" not in r.stderr   # no progress: no TTY
     r = invoke("--index", target, "index", "--json")

@@ -159,8 +159,8 @@ def test_odd_files_index_or_are_refused(tmp_path):
         json.dumps({"id": "g1", "text": body}, ensure_ascii=False).encode() * 3)[:40])
     # file names in any script, and one that is not even UTF-8
     names = ["长三角会议.txt", "مؤتمر_دلتا.txt", "🎉会议🎉.txt", "Ωμέγα.txt", "\u200b.txt"]
-    for n in names:
-        (src / n).write_text(body, encoding="utf-8")
+    for i, n in enumerate(names):   # distinct contents: the same content is indexed once
+        (src / n).write_text(body + f"第{i}份\n", encoding="utf-8")
     os.makedirs(os.path.join(os.fsencode(src), b"\xff\xfe-latin"), exist_ok=True)
     with open(os.path.join(os.fsencode(src), b"\xff\xfe-latin", b"caf\xe9.txt"), "wb") as f:
         f.write(body.encode())

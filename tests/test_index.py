@@ -228,14 +228,36 @@ def test_a_paragraph_too_long_to_be_prose_is_refused(tmp_path):
 
 
 def test_merges_stay_under_the_bound(tmp_path, monkeypatch):
-    from ydsearch.engine import index as yix
+    from ydsearch.engine import writer
 
-    monkeypatch.setattr(yix, "MERGE_MAX_PARAGRAPHS", 90)
+    monkeypatch.setattr(writer, "SEGMENT_LIMIT", 90)
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 2)
     with open_index(tmp_path / "ix", create=True) as ix:
         report = ix.add(bundled_seeds(), batch_size=1)             # five commits
-        sizes = [s.doc_count_all() for s in ix._ix._segments()]
+        sizes = [s.ndocs for s in ix.view().segments]
         assert sum(sizes) == report.paragraphs == 115
         merged = [n for n in sizes if n > 53]                     # bigger than any one document
         assert merged and all(n <= 90 for n in merged)
         assert len(sizes) < 5                                       # small ones were merged
+        assert ix.search("生态绿色").total == 5
+        assert ix.check(deep=True) == 115
+
+
+def test_a_changed_document_is_merged_away_and_its_old_paragraphs_never_return(tmp_path,
+                                                                               monkeypatch):
+    from ydsearch.engine import writer
+
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 1)
+    src = tmp_path / "src"
+    shutil.copytree(bundled_seeds(), src)
+    with open_index(tmp_path / "ix", create=True) as ix:
+        ix.add(src)
+        f = src / "004_77abf43838bf8768.txt"
+        f.write_text(f.read_text(encoding="utf-8") + "\n\n会议强调，要建设量子通信走廊。\n",
+                     encoding="utf-8")
+        report = ix.add(src)                                        # delete + add + merge
+        assert report.replaced == 1
+        assert len(ix.view().segments) == 1                         # merged, deletions dropped
+        _assert_no_duplicates(ix)
+        assert ix.search("量子通信走廊").total == 1
         assert ix.search("生态绿色").total == 5

@@ -171,21 +171,6 @@ class Trend:
         return asdict(self)
 
 
-def build_query(ix, query: str, **filters):
-    """(whoosh query, parsed description) for a query string plus CLI-style filters."""
-    from .query import lang as ql
-    from .errors import QuerySyntaxError
-    from .query.plan import compile_query
-    from .query.search import filter_nodes  # the filter options validate exactly as in search
-
-    extra = filter_nodes(**filters)
-    node = ql.parse(query) if query and query.strip() else None
-    if node is None and not extra:
-        raise QuerySyntaxError("empty query")
-    full = node if not extra else ql.And(tuple(([node] if node else []) + extra))
-    return compile_query(full, ix.segmenter), ql.describe(full)
-
-
 def trend(ix, query: str, by: str = "year", **filters) -> Trend:
     """Count ALL paragraphs matching ``query`` (and the filters) per year or speaker.
 
@@ -193,29 +178,23 @@ def trend(ix, query: str, by: str = "year", **filters) -> Trend:
     counts included), ascending; ``by="speaker"`` lists speakers by count, most
     first.  Paragraphs without a year/speaker are counted in ``unattributed``.
     """
+    from .query.search import Matches
+    from .query import lang as ql
+
     if by not in ("year", "speaker"):
         raise YdsearchError(f"trend by {by!r}: expected 'year' or 'speaker'")
-    wquery, parsed = build_query(ix, query, **filters)
-    searcher = ix.searcher()
-    results = searcher.search(wquery, limit=None, scored=False, terms=False)
-    counts: Counter = Counter()
-    missing = 0
-    total = 0
-    for docnum in results.docs():
-        total += 1
-        key = searcher.stored_fields(docnum).get(by)
-        if key is None or key == "":
-            missing += 1
-        else:
-            counts[key] += 1
+    matches = Matches(ix, query, filters)
+    total = matches.total
+    counts = {c.value: c.count for c in matches.facets((by,))[by]}
+    missing = total - sum(counts.values())
     if by == "year" and counts:
         lo, hi = min(counts), max(counts)
         buckets = [{"key": y, "count": counts.get(y, 0)} for y in range(lo, hi + 1)]
     else:
         buckets = [{"key": k, "count": c}
                    for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
-    return Trend(query=query, parsed=parsed, by=by, total=total, buckets=buckets,
-                 unattributed=missing)
+    return Trend(query=query, parsed=ql.describe(matches.node), by=by, total=total,
+                 buckets=buckets, unattributed=missing)
 
 
 # -- show -----------------------------------------------------------------------
@@ -245,14 +224,14 @@ def show(ix, id: str, context: int = 2) -> Shown:
     searcher = ix.searcher()
     id = id.strip()
     if "#" in id:
-        hit = searcher.document(id=id)
+        doc_id = id.rsplit("#", 1)[0]
+        rows = _doc_paragraphs(searcher, doc_id)
+        hit = next((r for r in rows if r.get("id") == id), None)
         if hit is None:
-            doc_id = id.split("#", 1)[0]
-            if searcher.document(doc_id=doc_id) is not None:
+            if rows:
                 raise YdsearchError(f"document {doc_id} has no paragraph {id!r}; "
                                     f"try 'ydsearch show {doc_id}'")
             raise YdsearchError(f"no paragraph with id {id!r} in the index")
-        rows = _doc_paragraphs(searcher, hit["doc_id"])
         at = hit.get("index", 0)
         near = [r for r in rows if abs(r.get("index", 0) - at) <= context]
         return Shown(document=document_dict(hit), paragraphs=[paragraph_dict(r) for r in near],

@@ -13,7 +13,7 @@ added), ``commit-begin K`` / ``commit-end K`` around each commit, ``done
 K-th commit (``--die-at-commit``, default 2), so "killed during a commit" is
 exact rather than a race:
 
-* ``segment``  -- the new segment file is written, the table of contents not;
+* ``segment``  -- the new segment's files are written, the table of contents not;
 * ``toc-temp`` -- the new TOC is written to its temporary name, not renamed;
 * ``renamed``  -- the new TOC is in place, old files not cleaned up yet;
 * ``create``   -- (with --rebuild) old files removed, new manifest not written;
@@ -50,7 +50,6 @@ def main(argv=None):
     sys.path.insert(0, os.path.dirname(os.path.dirname(here)))
     import whoosh.index as wix
     import whoosh.writing as wwr
-    from whoosh.codec import base as wbase
     from ydsearch.engine import index as yix
     from ydsearch.errors import YdsearchError
 
@@ -75,14 +74,15 @@ def main(argv=None):
 
     wwr.SegmentWriter.commit = commit
 
-    orig_compound = wbase.Segment.create_compound_file
+    from ydsearch.engine import writer as ywriter
+    orig_flush = ywriter.BulkWriter._flush_segment
 
-    def create_compound_file(self, storage):
-        orig_compound(self, storage)
+    def flush_segment(self):
+        orig_flush(self)
         if dying("segment"):
             _die()
 
-    wbase.Segment.create_compound_file = create_compound_file
+    ywriter.BulkWriter._flush_segment = flush_segment
 
     from whoosh.filedb.filestore import FileStorage
     orig_rename = FileStorage.rename_file
@@ -98,8 +98,8 @@ def main(argv=None):
 
     orig_writer = yix.Index._writer
 
-    def _writer(self, timeout):
-        w = orig_writer(self, timeout)
+    def _writer(self, timeout, on_wait=None):
+        w = orig_writer(self, timeout, on_wait)
         if not state["writer_said"]:
             state["writer_said"] = True
             say("writer")
@@ -110,10 +110,10 @@ def main(argv=None):
     yix.Index._writer = _writer
 
     if args.die == "create":
-        def create_in(*a, **kw):
+        def create(*a, **kw):
             _die()
 
-        wix.create_in = create_in
+        wix.TOC.create = create
 
     def progress(docs, paragraphs):
         if args.doc_delay:

@@ -275,13 +275,14 @@ def hit_block(h: dict, style: Style, width: Optional[int], full: bool = False,
 
 
 def explain_lines(res) -> List[str]:
-    """``--explain``: the parsed query, each term's words and bigrams, the whoosh query."""
+    """``--explain``: the parsed query, each term's words and exact runs, and the
+    substring lookups with the number of paragraphs each one found."""
     lines = [f"parsed: {res.parsed}"]
     for t in res.terms:
-        bigrams = " | ".join(" ".join(run) for run in t.bigrams)
         lines.append(f"term {t.term!r}{' (phrase)' if t.phrase else ''}: words "
-                     f"{' / '.join(t.words) or '-'}; bigrams {bigrams or '-'}")
-    lines.append(f"whoosh: {res.whoosh_query}")
+                     f"{' / '.join(t.words) or '-'}; exact {' | '.join(t.runs) or '-'}")
+    for look in res.lookups:
+        lines.append(f"substring {look['text']!r}: {look['paragraphs']} paragraphs")
     return lines
 
 

@@ -1,65 +1,22 @@
-"""Whoosh analysers for Chinese: normalise, then segment or cut into bigrams.
+"""The whoosh analyser for Chinese: normalise, then segment.
 
-The classes here are pickled into every index's schema, so their import paths
-(``ydsearch.analysis.WordTokenizer``, ``ydsearch.analysis.BigramTokenizer``)
-are part of the on-disk format: never rename them.
+``WordTokenizer`` takes the *original* text of a paragraph, normalises it
+(Traditional → Simplified, glosses dropped, full-width folded), segments it
+with jieba and reports ``startchar``/``endchar`` in the original text through
+the offset map, with ordinal ``pos`` values; ``mode="index"`` adds sub-words
+at their parent's position, any other mode gives the precise segmentation.
 
-Both tokenizers take the *original* text of a paragraph, normalise it
-(Traditional → Simplified, glosses dropped, full-width folded) and report
-``startchar``/``endchar`` in the original text through the offset map, with
-ordinal ``pos`` values.
-
-* ``WordTokenizer`` — jieba words; ``mode="index"`` adds sub-words at their
-  parent's position, any other mode gives the precise segmentation.
-* ``BigramTokenizer`` — overlapping pairs of *units* (a Han character, or a
-  run of ASCII letters/digits), never across punctuation or space; ``pos`` is
-  the unit index, with a gap at every break, so a phrase of consecutive bigrams
-  is an exact substring match.
+ydsearch itself analyses paragraphs before whoosh sees them
+(:mod:`ydsearch.engine.prepare`); this analyser is the schema's, for code that
+goes through whoosh's own API, and the reference the tests hold the fast path to.
 """
-import re
 from functools import lru_cache
-from typing import Iterator, List, NamedTuple
+from typing import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
 from ..pipeline.normalize import normalize
 from .segmenter import Segmenter
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-RUN_RE = re.compile(rf"(?:[0-9A-Za-z]+|[{_HAN}])+")
-UNIT_RE = re.compile(rf"[0-9A-Za-z]+|[{_HAN}]")
-PURE_HAN_RE = re.compile(rf"[{_HAN}]+\Z")
-
-
-class Bigram(NamedTuple):
-    text: str
-    pos: int
-    start: int
-    end: int
-
-
-def _units(run: str, offset: int):
-    if PURE_HAN_RE.match(run):
-        return [(c, offset + i, offset + i + 1) for i, c in enumerate(run)]
-    return [(m.group().lower(), offset + m.start(), offset + m.end())
-            for m in UNIT_RE.finditer(run)]
-
-
-def bigram_runs(text: str) -> List[List[Bigram]]:
-    """Bigrams of already-normalised text, grouped by unbroken run."""
-    runs, pos = [], 0
-    for m in RUN_RE.finditer(text):
-        units = _units(m.group(), m.start())
-        grams = [Bigram(a[0] + b[0], pos + i, a[1], b[2])
-                 for i, (a, b) in enumerate(zip(units, units[1:]))]
-        pos += len(units) + 1
-        runs.append(grams)
-    return runs
-
-
-def unit_runs(text: str) -> List[List[str]]:
-    """The units of already-normalised text, grouped by unbroken run."""
-    return [[u[0] for u in _units(m.group(), m.start())] for m in RUN_RE.finditer(text)]
 
 
 @lru_cache(maxsize=16)
@@ -112,17 +69,5 @@ class WordTokenizer(_NormalizingTokenizer):
         return self.segmenter.query_words(text)
 
 
-class BigramTokenizer(_NormalizingTokenizer):
-    """Overlapping unit bigrams over normalised text; see the module docstring."""
-
-    def _items(self, text, mode):
-        for run in bigram_runs(text):
-            yield from run
-
-
 def word_analyzer() -> WordTokenizer:
     return WordTokenizer()
-
-
-def bigram_analyzer() -> BigramTokenizer:
-    return BigramTokenizer()

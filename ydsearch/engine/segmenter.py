@@ -12,12 +12,14 @@ position.  Query mode (``query_words``) is the precise segmentation only.
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Iterator, List, NamedTuple, Optional
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 _SEARCHABLE_RE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_SUBWORD = 8
+MAX_MEMO = 500_000      # words whose index tokens a Segmenter remembers
 
 
 class Word(NamedTuple):
@@ -94,12 +96,16 @@ class Segmenter:
     """Owns a jieba (rjieba) instance with the domain dictionary; created lazily."""
 
     _jieba: Optional[object] = None
+    #: word -> the index tokens it gives (itself and its dictionary sub-words),
+    #: memoised: a corpus repeats its words, and the sub-word search is Python.
+    _expansions: Dict[str, Tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self):
         return {}
 
     def __setstate__(self, state):
         self._jieba = None
+        self._expansions = {}
 
     @property
     def jieba(self):
@@ -118,6 +124,31 @@ class Segmenter:
                 out.append(Word(w.lower(), pos, s, e))
                 pos += 1
         return out
+
+    def _expand(self, w: str) -> Tuple[str, ...]:
+        if not is_searchable(w):
+            return ()
+        n, has_word, out = len(w), self.jieba.has_word, []
+        if n > 2:
+            for size in range(2, min(n, MAX_SUBWORD + 1)):
+                for i in range(n - size + 1):
+                    sub = w[i:i + size]
+                    if has_word(sub):
+                        out.append(sub.lower())
+        out.append(w.lower())
+        return tuple(out)
+
+    def index_counts(self, text: str) -> Counter:
+        """How often each index token (see :meth:`index_words`) occurs in ``text``."""
+        expansions, tokens = self._expansions, []
+        for w in self.jieba.cut(text, True):
+            e = expansions.get(w)
+            if e is None:
+                if len(expansions) >= MAX_MEMO:
+                    expansions.clear()
+                e = expansions[w] = self._expand(w)
+            tokens.extend(e)
+        return Counter(tokens)
 
     def index_words(self, text: str) -> Iterator[Word]:
         """Precise words plus their in-dictionary sub-words at the same position."""

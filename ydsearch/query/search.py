@@ -1,18 +1,21 @@
 """Run a query on an index and return ranked :class:`~ydsearch.models.Hit` objects.
 
-Ranking is BM25F over the word field, with the exact-sequence bonus and the
-bigram safety net of :mod:`ydsearch.queryplan`.  Ties are broken by paragraph
-id, so the same query on the same index always gives the same order.
+The query is matched as exact set logic (:mod:`.execute`), scored in bulk
+(:mod:`.rank`) and only the page asked for is ordered and read from the store
+(:mod:`.order`); the total is the exact number of matches.  The same query on
+the same index always gives the same order.
 """
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Sequence
+
+import numpy as np
 
 from . import lang as ql
 from ..errors import QuerySyntaxError
 from .highlight import find_spans, make_snippet
 from ..models import Hit
-from .facets import FACETS, FacetCount, count_facets
-from .plan import TermPlan, compile_query, plan_terms
+from .facets import FACETS, FacetCount, order_facet
+from .plan import TermPlan, has_text, plan_terms
 from ..engine.schema import STORED_FIELDS
 
 MAX_LIMIT = 10_000
@@ -33,7 +36,8 @@ class SearchResult(Sequence[Hit]):
     limit: int
     hits: List[Hit] = field(default_factory=list)
     terms: List[TermPlan] = field(default_factory=list)
-    whoosh_query: str = ""
+    #: For ``--explain``: each exact run looked up, with its matches.
+    lookups: List[dict] = field(default_factory=list)
     #: Counts over all matches by year, speaker and meeting (``facets=True``).
     facets: Optional[Dict[str, List[FacetCount]]] = None
 
@@ -55,7 +59,7 @@ class SearchResult(Sequence[Hit]):
                            for name, counts in self.facets.items()}
         if explain:
             d["explain"] = {"terms": [asdict(t) for t in self.terms],
-                            "whoosh": self.whoosh_query}
+                            "substrings": self.lookups}
         return d
 
 
@@ -95,34 +99,18 @@ def _date_range(date_from, date_to):
     return ql.DateRange(lo, hi, 0)
 
 
-def _stored_hit(stored: dict, rank: int, score: float) -> dict:
+def _hit(stored: dict, rank: int, score: float, plans, full: bool, snippet_chars: int) -> Hit:
+    from ..pipeline.normalize import normalize
+
     values = {k: stored.get(k) for k in STORED_FIELDS}
-    values["text"] = values["text"] or ""
-    return dict(values, rank=rank, score=round(float(score), 4))
-
-
-def _ranked(searcher, wquery, n: int):
-    """The top ``n`` matches ordered by score, ties broken by paragraph id.
-
-    whoosh's own top-N keeps the highest scores and breaks ties by internal
-    document number, which changes when an index is rebuilt; so one more hit
-    than needed is fetched, and while the last place is tied, more, until the
-    tied group is whole; then the ties are ordered by id.
-    """
-    k = n + 1
-    while True:
-        results = searcher.search(wquery, limit=k, terms=False)
-        got = results.scored_length()
-        if got < k or _key(results.score(k - 1)) != _key(results.score(n - 1)):
-            break
-        k *= 2
-    ids = {i: searcher.stored_fields(results.docnum(i))["id"] for i in range(got)}
-    order = sorted(range(got), key=lambda i: (-_key(results.score(i)), ids[i]))
-    return results, [(results.score(i), i) for i in order[:n]]
-
-
-def _key(score) -> float:
-    return round(float(score or 0.0), 6)
+    values["text"] = text = values["text"] or ""
+    norm = normalize(text)
+    terms = [(p.term, p.phrase, p.words) for p in plans]
+    spans = find_spans(text, terms, norm) if terms else []
+    snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
+    return Hit(rank=rank, score=round(float(score), 4), text_simplified=norm.text,
+               highlights=spans, snippet=snippet, snippet_highlights=sspans,
+               **{k: v for k, v in values.items()})
 
 
 def _full_node(query: str, filters: dict):
@@ -133,15 +121,44 @@ def _full_node(query: str, filters: dict):
     return node if not extra else ql.And(tuple(([node] if node else []) + extra))
 
 
+class Matches:
+    """All paragraphs a query matches, one boolean array per segment of a view."""
+
+    def __init__(self, index, query: str, filters: dict):
+        from .execute import Matcher
+
+        self.node = _full_node(query, filters)
+        self.view = index.view()
+        self.matcher = Matcher(self.view, index.segmenter)
+        self.masks = self.matcher.matches(self.node)
+
+    @property
+    def total(self) -> int:
+        return int(sum(int(m.sum()) for m in self.masks))
+
+    def facets(self, names=FACETS) -> Dict[str, List[FacetCount]]:
+        """Counts by year, speaker and meeting over every match."""
+        out = {}
+        for name in names:
+            counts: Dict[object, int] = {}
+            for s, m in zip(self.view.segments, self.masks):
+                if name == "year":
+                    values, n = np.unique(s.column("year")[m], return_counts=True)
+                    pairs = [(int(v), int(c)) for v, c in zip(values, n) if v]
+                else:
+                    codes = s.sub.codes(name)[m]
+                    n = np.bincount(codes[codes >= 0], minlength=0)
+                    table = s.sub.table(name)
+                    pairs = [(table[c], int(k)) for c, k in enumerate(n.tolist()) if k]
+                for v, c in pairs:
+                    counts[v] = counts.get(v, 0) + c
+            out[name] = order_facet(name, counts)
+        return out
+
+
 def count_matches(index, query: str, **filters) -> int:
     """The number of paragraphs matching ``query`` and the filters."""
-    wquery = compile_query(_full_node(query, filters), index.segmenter)
-    return len(index.searcher().search(wquery, limit=1, terms=False))
-
-
-def _facets(searcher, wquery) -> Dict[str, List[FacetCount]]:
-    results = searcher.search(wquery, limit=None, scored=False, terms=False)
-    return count_facets(searcher.stored_fields(d) for d in results.docs())
+    return Matches(index, query, filters).total
 
 
 def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
@@ -149,28 +166,20 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
     """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
     province, meeting, kind, source (ANDed with the query); ``facets=True`` adds
     counts by year, speaker and meeting over all matches."""
-    from ..pipeline.normalize import normalize
+    from .order import page
+    from .rank import score
 
     if limit < 0 or offset < 0 or limit > MAX_LIMIT:
         raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
-    full_node = _full_node(query, filters)
-    seg = index.segmenter
-    wquery = compile_query(full_node, seg)
-    plans = plan_terms(full_node, seg)
-    searcher = index.searcher()
-    results, order = _ranked(searcher, wquery, offset + max(limit, 1))
-    total = len(results)
-    hits = []
-    terms = [(p.term, p.phrase, p.words) for p in plans]
-    for rank, (score, i) in enumerate(order[offset:offset + limit], start=offset + 1):
-        values = _stored_hit(results[i].fields(), rank, score)
-        text = values["text"]
-        norm = normalize(text)
-        spans = find_spans(text, terms, norm) if terms else []
-        snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
-        hits.append(Hit(text_simplified=norm.text, highlights=spans,
-                        snippet=snippet, snippet_highlights=sspans, **values))
-    return SearchResult(query=query, parsed=ql.describe(full_node), total=total,
-                        offset=offset, limit=limit, hits=hits, terms=plans,
-                        whoosh_query=str(wquery),
-                        facets=_facets(searcher, wquery) if facets else None)
+    matches = Matches(index, query, filters)
+    view, m = matches.view, matches.matcher
+    plans = plan_terms(matches.node, index.segmenter)
+    scores = score(m, plans) if has_text(matches.node) else None
+    ranked = page(view, matches.masks, scores, offset, offset + limit)
+    hits = [_hit(view.segments[i].stored(d), offset + r, sc, plans, full, snippet_chars)
+            for r, (i, d, sc) in enumerate(ranked, start=1)]
+    lookups = [{"text": run, "paragraphs": m.doc_frequency("sub", run)}
+               for p in plans for run in dict.fromkeys(p.runs)]
+    return SearchResult(query=query, parsed=ql.describe(matches.node), total=matches.total,
+                        offset=offset, limit=limit, hits=hits, terms=plans, lookups=lookups,
+                        facets=matches.facets() if facets else None)

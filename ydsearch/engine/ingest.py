@@ -1,0 +1,273 @@
+"""Adding articles to an index: decide, prepare (in worker processes), write.
+
+For each article the main process decides first, from its id and content hash
+and before any parsing: *unchanged* (the same id and content are indexed:
+skipped), *a copy* (the same content is indexed under another id: skipped),
+*changed* (the id is indexed with other content: its old paragraphs are
+deleted in the same commit that adds the new ones) or *new*.  The articles to
+add are parsed and prepared (:mod:`ydsearch.engine.prepare`) in jobs of a few
+hundred kilobytes of text, in worker processes when ``workers > 1``, and the
+prepared batches are appended to a :class:`~ydsearch.engine.writer.BulkWriter`
+in input order.  A commit is made every :data:`BATCH_PARAGRAPHS` paragraphs (or
+``batch_size`` articles), so an interrupted run keeps every commit it made, and
+the next run skips what they hold.
+
+On any failure or interrupt the uncommitted segment is discarded (its files
+deleted, the lock released) and the worker processes are terminated; the
+exception then goes on to the caller.
+"""
+import functools
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from ..models import Document
+from .prepare import PreparedBatch, Preparer, dochash
+
+BATCH_PARAGRAPHS = 20_000     # paragraphs per commit
+JOB_CHARS = 300_000           # characters of article text per worker job
+JOB_DOCS = 256                # articles per worker job at most
+
+
+@dataclass
+class IndexReport:
+    """What one ``Index.add`` did."""
+
+    documents: int = 0
+    paragraphs: int = 0
+    skipped_unchanged: int = 0
+    skipped_duplicates: int = 0
+    replaced: int = 0
+    refused: List[Tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"documents": self.documents, "paragraphs": self.paragraphs,
+                "skipped_unchanged": self.skipped_unchanged,
+                "skipped_duplicates": self.skipped_duplicates, "replaced": self.replaced,
+                "refused": [{"path": p, "reason": r} for p, r in self.refused],
+                "seconds": round(self.seconds, 3)}
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
+
+
+# -- worker side --------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _worker_preparer() -> Preparer:
+    return Preparer()
+
+
+def _ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def prepare_job(items, preparer: Optional[Preparer] = None) -> PreparedBatch:
+    """Parse (when needed) and prepare a job's articles; failures become refusals."""
+    from ..pipeline.article import parse_source
+
+    preparer = preparer or _worker_preparer()
+    docs, refused = [], []
+    for item in items:
+        if isinstance(item, Document):
+            docs.append(item)
+            continue
+        try:
+            docs.append(parse_source(item))
+        except Exception as e:  # a bug on one article must not stop the others
+            refused.append((item.path or item.doc_id,
+                            f"could not parse {item.doc_id}: {type(e).__name__}: {e}"))
+    batch = preparer.batch(docs)
+    batch.refused[:0] = refused
+    return batch
+
+
+# -- main side ----------------------------------------------------------------------
+class _Known:
+    """What the index held when the run began, and what this run added."""
+
+    def __init__(self, searcher):
+        self._s = searcher if searcher is not None and searcher.doc_count() else None
+        self.ids = {}         # doc_id -> (path, content_hash) seen in this run
+        self.contents = {}    # content_hash -> doc_id seen in this run
+
+    def _first(self, field: str, value: Optional[str]) -> Optional[int]:
+        if self._s is None or not value:
+            return None
+        reader = self._s.reader()
+        matcher = reader.postings(field, value) if (field, value) in reader else None
+        while matcher is not None and matcher.is_active():
+            if not reader.is_deleted(matcher.id()):
+                return matcher.id()
+            matcher.next()
+        return None
+
+    def indexed(self, doc_id, content_hash) -> bool:
+        return self._first("dochash", dochash(doc_id, content_hash)) is not None
+
+    def indexed_id(self, doc_id) -> bool:
+        return self._first("doc_id", doc_id) is not None
+
+    def copy_of(self, doc_id, content_hash) -> Optional[str]:
+        if not content_hash:
+            return None
+        other = self.contents.get(content_hash)
+        if other is None:
+            n = self._first("content", content_hash)
+            other = self._s.stored_fields(n).get("doc_id") if n is not None else None
+        return other if other != doc_id else None
+
+
+class Ingest:
+    """One run of ``Index.add`` / ``Index.add_documents``."""
+
+    def __init__(self, index, *, report: IndexReport, on_error, progress=None,
+                 on_commit=None, on_wait=None, batch_size=None, lock_timeout=None, workers=1):
+        self.index = index
+        self.report = report
+        self.on_error = on_error
+        self.progress = progress
+        self.on_commit = on_commit
+        self.on_wait = on_wait
+        self.batch_docs = max(1, int(batch_size)) if batch_size else None
+        self.lock_timeout = lock_timeout
+        self.workers = max(1, int(workers or 1))
+        self.writer = None
+        self.pending_docs = self.pending_paragraphs = 0
+
+    # -- deciding --------------------------------------------------------------
+    def _decide(self, item, known: _Known) -> Optional[bool]:
+        """None: skip; True: add, replacing an indexed version; False: add."""
+        doc_id, path, chash = item.doc_id, item.path, item.content_hash
+        first = known.ids.get(doc_id)
+        if first is not None:
+            if first == (path, chash):
+                self.report.skipped_unchanged += 1
+            else:
+                self.on_error(path or doc_id,
+                              f"duplicate document id {doc_id!r}: already indexed from "
+                              f"{first[0] or '(no path)'} in this run; rename one of them")
+            return None
+        known.ids[doc_id] = (path, chash)
+        if known.indexed(doc_id, chash):
+            self.report.skipped_unchanged += 1
+            return None
+        other = known.copy_of(doc_id, chash)
+        if other is not None:
+            self.report.skipped_duplicates += 1
+            return None
+        if chash:
+            known.contents[chash] = doc_id
+        return known.indexed_id(doc_id)
+
+    # -- running ----------------------------------------------------------------
+    def run(self, items: Iterable) -> IndexReport:
+        started = time.perf_counter()
+        known = _Known(self.index._committed_searcher())
+        pool = None
+        try:
+            jobs = self._jobs(items, known)
+            if self.workers > 1:
+                pool = _pool(self.workers)
+                self._run_parallel(pool, jobs)
+            else:
+                preparer = Preparer(self.index.segmenter)
+                for job, replacing in jobs:
+                    self._write(prepare_job(job, preparer), replacing)
+            self._commit()
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+                pool = None
+            if self.writer is not None:
+                self.writer.discard()
+                self.writer = None
+            raise
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+            known._s = None
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _jobs(self, items, known):
+        """Groups of accepted articles, with the ids among them that replace others."""
+        limit = min(JOB_DOCS, self.batch_docs or JOB_DOCS)
+        job, replacing, chars = [], set(), 0
+        for item in items:
+            decision = self._decide(item, known)
+            if decision is None:
+                continue
+            job.append(item)
+            if decision:
+                replacing.add(item.doc_id)
+            chars += len(getattr(item, "text", "") or "") or 1000
+            if len(job) >= limit or chars >= JOB_CHARS:
+                yield job, replacing
+                job, replacing, chars = [], set(), 0
+        if job:
+            yield job, replacing
+
+    def _run_parallel(self, pool, jobs):
+        inflight = deque()
+        for job, replacing in jobs:
+            inflight.append((pool.apply_async(prepare_job, (job,)), replacing))
+            while len(inflight) > 2 * self.workers:
+                result, rep = inflight.popleft()
+                self._write(result.get(), rep)
+        while inflight:
+            result, rep = inflight.popleft()
+            self._write(result.get(), rep)
+
+    def _write(self, batch: PreparedBatch, replacing) -> None:
+        for path, reason in batch.refused:
+            self.on_error(path, reason)
+        if not batch.docs:
+            return
+        if self.writer is None:
+            self.writer = self.index._writer(self.lock_timeout, self.on_wait)
+        for doc_id, _ in batch.docs:
+            if doc_id in replacing:
+                self.writer.delete_by_term("doc_id", doc_id)
+                self.report.replaced += 1
+        self.writer.add_batch(batch)
+        report = self.report
+        for _, paragraphs in batch.docs:
+            report.documents += 1
+            report.paragraphs += paragraphs
+            if self.progress:
+                self.progress(report.documents + report.skipped_unchanged, report.paragraphs)
+        self.pending_docs += len(batch.docs)
+        self.pending_paragraphs += batch.paragraphs
+        if self.pending_paragraphs >= BATCH_PARAGRAPHS or (
+                self.batch_docs and self.pending_docs >= self.batch_docs):
+            self._commit()
+
+    def _commit(self) -> None:
+        if self.writer is None:
+            return
+        from .writer import merge_policy
+
+        if self.on_commit:
+            self.on_commit("begin")
+        writer, self.writer = self.writer, None
+        try:
+            writer.commit(mergetype=merge_policy)
+        except BaseException:
+            if not writer.is_closed:
+                writer.discard()
+            raise
+        self.pending_docs = self.pending_paragraphs = 0
+        if self.on_commit:
+            self.on_commit("end")
+
+
+def _pool(workers: int):
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(workers, initializer=_ignore_sigint)
