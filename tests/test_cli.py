@@ -283,7 +283,7 @@ def test_index_build_skip_rebuild(tmp_path):
     assert r.exit_code == 0, r.stderr
     report = json.loads(r.stdout)
     assert set(report) == {"documents", "paragraphs", "skipped_unchanged", "skipped_duplicates",
-                           "replaced", "refused", "seconds"}
+                           "skipped_empty", "replaced", "refused", "seconds"}
     assert report["documents"] == 5 and report["paragraphs"] > 50
     assert "indexed 5 documents" in r.stderr and "\r" not in r.stderr   # no progress: no TTY
     r = invoke("--index", target, "index", "--json")

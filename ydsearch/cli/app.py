@@ -358,7 +358,8 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
     _info(f"indexed {report.documents} document{'s' * (report.documents != 1)}, "
           f"{report.paragraphs} paragraphs in {report.seconds:.1f} s"
           f" ({report.skipped_unchanged} unchanged skipped, {report.replaced} replaced"
-          f"{f', {report.skipped_duplicates} copies of indexed content skipped' if report.skipped_duplicates else ''})"
+          f"{f', {report.skipped_duplicates} copies of indexed content skipped' if report.skipped_duplicates else ''}"
+          f"{f', {report.skipped_empty} empty items skipped' if report.skipped_empty else ''})"
           f" into {path}")
     for p, reason in report.refused:
         _info(f"refused {p}: {reason}")

@@ -18,11 +18,10 @@ from ..models import Document
 from .files import (INDEX_NAME, acquire_lock, check_segment_files, clear, damaged,
                     interrupted_create, is_locked, lock_timeout, only_index_files,
                     remove_leftovers, unwritable)
-from .ingest import IndexReport
+from .report import IndexReport
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
-from .prepare import MAX_PARAGRAPH_CHARS  # noqa: F401  (part of this module's API)
 
-__all__ = ["Index", "IndexReport", "open_index", "MAX_PARAGRAPH_CHARS"]
+__all__ = ["Index", "IndexReport", "open_index"]
 
 
 class Index:

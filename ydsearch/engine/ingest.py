@@ -22,35 +22,15 @@ import os
 import signal
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Iterable, Optional
 
 from ..models import Document
 from .prepare import PreparedBatch, Preparer, dochash
+from .report import IndexReport
 
 BATCH_PARAGRAPHS = 20_000     # paragraphs per commit
 JOB_CHARS = 300_000           # characters of article text per worker job
 JOB_DOCS = 256                # articles per worker job at most
-
-
-@dataclass
-class IndexReport:
-    """What one ``Index.add`` did."""
-
-    documents: int = 0
-    paragraphs: int = 0
-    skipped_unchanged: int = 0
-    skipped_duplicates: int = 0
-    replaced: int = 0
-    refused: List[Tuple[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict:
-        return {"documents": self.documents, "paragraphs": self.paragraphs,
-                "skipped_unchanged": self.skipped_unchanged,
-                "skipped_duplicates": self.skipped_duplicates, "replaced": self.replaced,
-                "refused": [{"path": p, "reason": r} for p, r in self.refused],
-                "seconds": round(self.seconds, 3)}
 
 
 def default_workers() -> int:
@@ -228,6 +208,7 @@ class Ingest:
     def _write(self, batch: PreparedBatch, replacing) -> None:
         for path, reason in batch.refused:
             self.on_error(path, reason)
+        self.report.skipped_empty += len(batch.empty)
         if not batch.docs:
             return
         if self.writer is None:

@@ -42,6 +42,7 @@ class PreparedBatch:
 
     docs: List[Tuple[str, int]] = field(default_factory=list)      # (doc_id, paragraphs)
     refused: List[Tuple[str, str]] = field(default_factory=list)   # (path or id, reason)
+    empty: List[str] = field(default_factory=list)                 # ids with no paragraph
     stored: List[bytes] = field(default_factory=list)
     folded: List[str] = field(default_factory=list)
     lengths: Dict[str, np.ndarray] = field(default_factory=dict)
@@ -90,8 +91,6 @@ def unstorable(doc: Document) -> Optional[str]:
                  "source", "url"):
         if bad(getattr(doc, name)):
             return f"its {name} contains characters that are not valid UTF-8"
-    if not doc.paragraphs:
-        return "no paragraphs left after cleaning; nothing to index"
     for para in doc.paragraphs:
         if len(para.text) > MAX_PARAGRAPH_CHARS:
             return (f"paragraph {para.index} is {len(para.text)} characters long (the limit is "
@@ -150,6 +149,9 @@ class Preparer:
         columns = {name: array("i") for name in COLUMNS}
         strings = {name: [] for name in STRING_COLUMNS}
         for doc in docs:
+            if not doc.paragraphs:           # nothing but page chrome, or no text at all
+                out.empty.append(doc.doc_id)
+                continue
             problem = unstorable(doc)
             if problem:
                 out.refused.append((doc.path or doc.doc_id, problem))
