@@ -10,9 +10,12 @@
 *Drafts* are the queries (``qid``, ``query``, ``kind``, optional ``group`` for
 queries that share one information need, e.g. ``speaker:X`` and ``X`` typed as a
 word, and ``grep``: regular expressions over the normalised paragraph text that
-add what the rankers miss — synonyms, paraphrases, abbreviations).
+add what the rankers miss — synonyms, paraphrases, abbreviations — and
+``title_grep``: the same over document titles; a pattern may be ``[regex, limit]``, adding every paragraph of the
+matching documents).
 The *pool* of a query is the union of the top ``depth`` of every ranker plus the
-grep hits (at most ``--grep-limit`` per pattern); each pooled id records which
+grep hits (at most ``--grep-limit`` paragraphs or documents per pattern, evenly
+spread over the corpus when there are more); each pooled id records which
 ranker found it at which rank; the queries of a group are judged on the union
 of their pools.  *Grades* (``{qid: {id: grade}}``) list the
 assessor's non-zero grades and any ids judged beyond the pool; every other
@@ -26,7 +29,6 @@ repository anyway (they are working files); only the assembled set is committed.
 """
 import argparse
 import json
-import random
 import re
 import sys
 import tempfile
@@ -39,6 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from quality_corpus import Paragraphs  # noqa: E402
 from quality_sets import dump_set  # noqa: E402
+from quality_splits import assign_splits  # noqa: E402
 
 SEED_RANKERS = ("ydsearch", "baseline", "words-or", "strict-and", "substring")
 SCALE_RANKERS = ("baseline", "words-or", "strict-and", "substring")
@@ -53,15 +56,35 @@ def pool_query(query: str, rankers, depth: int) -> Dict[str, List[str]]:
     return found
 
 
+def _spread(items: List[str], limit: int) -> List[str]:
+    """At most ``limit`` items, evenly spaced over the list (so over the years)."""
+    if len(items) <= limit:
+        return items
+    return [items[i * len(items) // limit] for i in range(limit)]
+
+
 def grep_ids(paras: Paragraphs, pattern: str, limit: int) -> List[str]:
+    """Paragraphs whose normalised text matches ``pattern`` (at most ``limit``, spread)."""
     rx = re.compile(pattern)
-    out = []
-    for pid, text in zip(paras.ids, paras.norms):
-        if rx.search(text):
-            out.append(pid)
-            if len(out) >= limit:
-                break
-    return out
+    return _spread([pid for pid, text in zip(paras.ids, paras.norms) if rx.search(text)], limit)
+
+
+def title_ids(paras: Paragraphs, pattern: str, limit: int) -> List[str]:
+    """Every paragraph of the documents whose title matches ``pattern`` (at most ``limit`` docs)."""
+    import ydsearch
+
+    rx = re.compile(pattern)
+    titles = paras.meta["title"]
+    docs = list(dict.fromkeys(d for d, t in zip(paras.meta["doc_id"], titles)
+                              if t and rx.search(ydsearch.normalize(t).text)))
+    keep = set(_spread(docs, limit))
+    return [pid for pid, d in zip(paras.ids, paras.meta["doc_id"]) if d in keep]
+
+
+def _patterns(entries, default_limit: int):
+    """``"regex"`` or ``["regex", limit]`` entries -> (regex, limit) pairs."""
+    for e in entries:
+        yield (e, default_limit) if isinstance(e, str) else (e[0], int(e[1]))
 
 
 def build_pools(drafts: List[dict], paras: Paragraphs, rankers, depth: int,
@@ -69,33 +92,17 @@ def build_pools(drafts: List[dict], paras: Paragraphs, rankers, depth: int,
     pools = []
     for d in drafts:
         found = pool_query(d["query"], rankers, depth)
-        for pattern in d.get("grep", []):
-            for pid in grep_ids(paras, pattern, grep_limit):
+        for pattern, limit in _patterns(d.get("grep", []), grep_limit):
+            for pid in grep_ids(paras, pattern, limit):
                 found.setdefault(pid, []).append(f"grep:{pattern}")
+        for pattern, limit in _patterns(d.get("title_grep", []), grep_limit):
+            for pid in title_ids(paras, pattern, limit):
+                found.setdefault(pid, []).append(f"title:{pattern}")
         for pid in d.get("ids", []):
             found.setdefault(pid, []).append("read")
         pools.append({"qid": d["qid"], "query": d["query"], "kind": d["kind"], "pool": found})
         print(f"{d['qid']}: {len(found)} pooled", file=sys.stderr)
     return pools
-
-
-def assign_splits(drafts: List[dict], seed: str = "ydsearch-judged") -> Dict[str, str]:
-    """qid -> split: per group (default: the query alone), a third of each kind held out."""
-    groups: Dict[str, List[dict]] = defaultdict(list)
-    for d in drafts:
-        groups[d.get("group") or d["qid"]].append(d)
-    by_kind: Dict[str, List[str]] = defaultdict(list)
-    for g, members in groups.items():
-        by_kind[members[0]["kind"]].append(g)
-    split = {}
-    for kind in sorted(by_kind):
-        names = sorted(by_kind[kind])
-        random.Random(f"{seed}:{kind}").shuffle(names)
-        held = round(len(names) / 3)
-        for i, g in enumerate(names):
-            for d in groups[g]:
-                split[d["qid"]] = "holdout" if i < held else "tune"
-    return split
 
 
 def assemble(drafts: List[dict], pools: List[dict], grades: Dict[str, Dict[str, int]],
