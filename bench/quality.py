@@ -41,15 +41,26 @@ from quality_sets import JudgedSet, anchor, load_set  # noqa: E402
 
 K = 10
 CORPUS_ENV = "YDSEARCH_SCALE_CORPUS"
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpora" / "scale" / "xwlb_2017_2026.jsonl.gz"
+CORPUS_FILE = Path("shared", "corpora", "scale", "xwlb_2017_2026.jsonl.gz")
+
+
+def default_corpus() -> Optional[str]:
+    """``$YDSEARCH_SCALE_CORPUS``, else ``shared/corpora/scale/…`` beside the checkout or
+    beside one of its parent folders (a worktree may sit deeper than the main checkout)."""
+    if os.environ.get(CORPUS_ENV):
+        return os.environ[CORPUS_ENV]
+    for parent in HERE.parents[1:]:
+        if (parent / CORPUS_FILE).is_file():
+            return str(parent / CORPUS_FILE)
+    return None
 
 
 def corpus_paths(set_name: str, corpus: Optional[str] = None) -> List[str]:
     """The input the set was judged on: the bundled seeds, or the scale corpus."""
     if set_name == "seeds":
         return seed_paths()
-    path = corpus or os.environ.get(CORPUS_ENV) or str(DEFAULT_CORPUS)
-    if not Path(path).is_file():
+    path = corpus or default_corpus()
+    if not path or not Path(path).is_file():
         raise FileNotFoundError(f"scale corpus not found: {path} (pass --corpus or "
                                 f"set {CORPUS_ENV})")
     return [path]
@@ -142,7 +153,8 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(description="nDCG@10 and recall@10 on a judged query set.")
     ap.add_argument("--set", default="seeds", help="seeds, scale, or a path to a set file")
-    ap.add_argument("--corpus", help=f"the scale corpus (default: ${CORPUS_ENV} or ../shared)")
+    ap.add_argument("--corpus", help=f"the scale corpus (default: ${CORPUS_ENV}, else "
+                    f"{CORPUS_FILE} beside the checkout or a parent folder)")
     ap.add_argument("--index", help="an existing ydsearch index of the same input")
     ap.add_argument("--cache", help="folder for the parsed-corpus cache (outside the repo)")
     ap.add_argument("--rankers", default="ydsearch,baseline",

@@ -10,12 +10,11 @@
   are the lead's to move).
 
 The scale-corpus test is marked slow and skips without the corpus
-(``../shared/corpora/scale`` or ``$YDSEARCH_SCALE_CORPUS``).
+(``$YDSEARCH_SCALE_CORPUS``, else ``shared/corpora/scale`` beside the checkout or a parent).
 """
 import hashlib
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +26,6 @@ import ydsearch
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 JUDGED = BENCH / "judged"
-CORPUS = Path(os.environ.get("YDSEARCH_SCALE_CORPUS")
-              or REPO.parent / "shared" / "corpora" / "scale" / "xwlb_2017_2026.jsonl.gz")
 
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
@@ -43,6 +40,8 @@ from quality_metrics import average, judged_at_k, ndcg_at_k, recall_at_k  # noqa
 from quality_rankers import make_ranker  # noqa: E402
 from quality_sets import KINDS, JudgedSet, Query, anchor, load_set, validate  # noqa: E402
 from quality_splits import assign_splits  # noqa: E402
+
+CORPUS = Path(quality.default_corpus() or "/nonexistent")
 
 L3 = math.log2(3)
 
