@@ -118,7 +118,7 @@ def test_query_filters_json(yd):
     r = yd("query", "长三角", "--speaker", "李强", "--year", "2019", "--json")
     assert r.exit_code == 0
     data = json.loads(r.stdout)
-    assert list(data) == ["query", "parsed", "total", "offset", "limit", "hits"]
+    assert list(data) == ["query", "parsed", "total", "related", "offset", "limit", "hits"]
     assert data["total"] == len(data["hits"]) > 0
     for h in data["hits"]:
         assert set(h) == HIT_FIELDS

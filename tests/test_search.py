@@ -48,11 +48,12 @@ JUDGED = [
     ("中华民族现代文明", "会议指出,要聚焦率先探索中华民族现代文明", []),
     ("许继伟 四个地", None, ["许继伟强调,“四个地”", "许继伟强调,思想认识"]),
     ("year:2020 六稳 六保", "会议指出，要共同育新机", ["李锦斌说", "娄勤俭说"]),
-    ("安全发展", "会议指出,要聚焦构筑区域风险防控体系", ["要贯彻总体国家安全观", "习近平强调,长三角区域要着力提升安全发展能力"]),
+    ("安全发展", None, ["会议指出,要聚焦构筑区域风险防控体系", "要贯彻总体国家安全观",
+                    "习近平强调,长三角区域要着力提升安全发展能力"]),
     ('"生态环境共保联治"', None, ["习近平指出,长三角区域要加强生态环境共保联治", "会议指出,要聚焦共建绿色美丽长三角"]),
     ("民营经济", "要带头落实鼓励、支持、引导民营经济", ["会议指出,要聚焦打造双循环战略枢纽"]),
     ("世界级港口群", None, ["会议指出，要共同加强现代化基础设施", "车俊说,浙江"]),
-    ("疫情防控", "会议指出，要共同育新机开新局", ["李强指出"]),
+    ("疫情防控", None, ["李强指出", "会议认为，今年以来", "会议指出，要共同育新机开新局"]),
     ("芜湖会议", "会议深入学习贯彻习近平总书记关于长三角一体化发展的重要论述精神", []),
     ("示范区 李锦斌", "李锦斌说,习近平总书记着眼", []),
     ("吴政隆 高质量", "吴政隆说", []),
@@ -77,11 +78,14 @@ def test_traditional_query_gives_the_same_ranking(ix):
 
 
 def test_highlights_land_on_the_original_characters(ix):
+    """The exact term where the paragraph holds it, else the parts of it that matched."""
     for query, term in [("轨道上的长三角", "轨道上的长三角"), ("一网通办", "一网通办"), ("三角地", "三角地")]:
         for h in hits(ix, query, 20):
             assert h.highlights
+            exact = term in normalize(h.text).text
             for s, e in h.highlights:
-                assert normalize(h.text[s:e]).text == term
+                marked = normalize(h.text[s:e]).text
+                assert marked == term if exact else (marked in term and len(marked) >= 2), marked
 
 
 def test_traditional_hit_is_highlighted_in_traditional(ix):
@@ -201,7 +205,7 @@ def test_count_equals_the_total_of_a_search(ix):
 
 def test_facets_count_every_match_by_year_speaker_and_meeting(ix):
     result = ix.search("一体化", limit=1, facets=True)
-    everything = ix.search("一体化", limit=1000)
+    everything = ix.search("一体化", limit=1000)[:result.total]     # the strict matches first
     assert set(result.facets) == {"year", "speaker", "meeting"}
     for name in ("year", "speaker", "meeting"):
         expected = {}

@@ -19,11 +19,12 @@ from .models import Attendee, Document, Hit, Paragraph  # noqa: E402
 from .bundled import bundled_seeds  # noqa: E402
 
 
-def open_index(path, *, create: bool = False):
-    """Open the index at ``path`` (``create=True``: make an empty one if absent)."""
+def open_index(path, *, create: bool = False, lexicon=None):
+    """Open the index at ``path`` (``create=True``: make an empty one if absent;
+    ``lexicon``: extra lexicon file(s) whose entries expand queries)."""
     from .engine.index import open_index as _open
 
-    return _open(path, create=create)
+    return _open(path, create=create, lexicon=lexicon)
 
 
 def parse_article(text: str, **meta):

@@ -1,6 +1,6 @@
 """Result and record types: plain frozen dataclasses, JSON-ready via ``to_dict``."""
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 PARAGRAPH_KINDS = ("body", "heading", "caption")
 
@@ -92,9 +92,13 @@ class Hit:
     highlights: List[Tuple[int, int]] = field(default_factory=list)
     snippet: str = ""
     snippet_highlights: List[Tuple[int, int]] = field(default_factory=list)
+    #: With ``explain=True``: the contribution of each ranking signal to ``score``.
+    explain: Dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        if not self.explain:
+            d.pop("explain")
         d["highlights"] = [list(s) for s in self.highlights]
         d["snippet_highlights"] = [list(s) for s in self.snippet_highlights]
         return d

@@ -33,6 +33,8 @@ class Index:
         self._searcher = None
         self._view = None
         self._segmenter = None
+        self._lexicon = None
+        self._lexicon_paths = ()
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------
@@ -286,6 +288,26 @@ class Index:
             raise damaged(self.path, e) from None
 
     @property
+    def lexicon(self):
+        """The domain lexicon queries are expanded with: the shipped one, plus the
+        file named by ``YDSEARCH_LEXICON`` and those given to :meth:`use_lexicon`."""
+        with self._lock:
+            if self._lexicon is None:
+                from ..query.lexicon import load_lexicon
+
+                self._lexicon = load_lexicon(self._lexicon_paths)
+            return self._lexicon
+
+    def use_lexicon(self, *paths) -> "Index":
+        """Add the entries of lexicon files (see :mod:`ydsearch.query.lexicon`)."""
+        from ..query.lexicon import load_lexicon
+
+        with self._lock:
+            self._lexicon_paths = tuple(self._lexicon_paths) + tuple(str(p) for p in paths)
+            self._lexicon = load_lexicon(self._lexicon_paths)
+        return self
+
+    @property
     def segmenter(self):
         """The segmenter of this index (its dictionary's hash is in the manifest)."""
         with self._lock:
@@ -337,8 +359,10 @@ def _file_index(path: Path):
     return SafeFileIndex(MappedStorage(str(path)), build_schema(), INDEX_NAME)
 
 
-def open_index(path, *, create: bool = False) -> Index:
-    """Open the index at ``path``; with ``create=True`` make an empty one if none is there."""
-    if create:
-        return Index.open_or_create(path)
-    return Index.open(path)
+def open_index(path, *, create: bool = False, lexicon=None) -> Index:
+    """Open the index at ``path``; with ``create=True`` make an empty one if none is
+    there; ``lexicon``: a lexicon file (or files) whose entries expand queries."""
+    index = Index.open_or_create(path) if create else Index.open(path)
+    if lexicon:
+        index.use_lexicon(*([lexicon] if isinstance(lexicon, (str, os.PathLike)) else lexicon))
+    return index

@@ -28,6 +28,7 @@ class SegmentView:
             self.live[np.fromiter(deleted, dtype=np.int64)] = False
         self.live_count = int(self.live.sum())
         self._terms = reader._terms
+        self._chars = None
 
     def term(self, field: str, text: str) -> np.ndarray:
         """Weights (counts) of a term in each paragraph, 0 where absent."""
@@ -48,6 +49,11 @@ class SegmentView:
         return self.sub.counts(folded)
 
     def column(self, name: str) -> np.ndarray:
+        """A per-paragraph column (``len_chars``: characters of the normalised text)."""
+        if name == "len_chars":
+            if self._chars is None:
+                self._chars = self.sub.lengths().astype(np.int32)
+            return self._chars
         return self.sub.columns[name]
 
     def stored(self, docnum: int) -> dict:
@@ -75,6 +81,7 @@ class IndexView:
         self.live_count = sum(s.live_count for s in self.segments)
         self._avg: Dict[str, float] = {}
         self._doc_ranks: Optional[List[np.ndarray]] = None
+        self._speakers = None
         self.folder = folder
 
     def average(self, column: str) -> float:
@@ -83,6 +90,12 @@ class IndexView:
             total = sum(float(s.column(column)[s.live].sum()) for s in self.segments)
             self._avg[column] = total / self.live_count if self.live_count else 0.0
         return self._avg[column]
+
+    def speaker_names(self) -> set:
+        """Every speaker named in the index."""
+        if self._speakers is None:
+            self._speakers = set().union(*(s.sub.table("speaker") for s in self.segments))
+        return self._speakers
 
     def doc_ranks(self) -> List[np.ndarray]:
         """Per segment, the rank of each paragraph's document id among all ids of

@@ -4,7 +4,10 @@ Matching is exact set logic on one boolean array per segment (one value per
 paragraph), so the count of matches is exact without ranking them:
 
 * a quoted phrase matches where each of its runs occurs exactly (suffix array);
-* an unquoted term matches there too, or where all its words occur as words;
+* an unquoted term matches there too, or where its parts (character bigrams,
+  each looked up exactly) cover :data:`MIN_COVERAGE` of its characters --
+  Lucene's "minimum should match", so that ``长三角生态环境保护`` finds
+  ``长三角生态环境共同保护``;
 * a field filter matches its exact value (``speaker``, ``city`` …) or all the
   words of its value (``meeting``, ``title``, ``speaker_role``); ``year`` and
   ``date`` ranges compare the paragraphs' columns;
@@ -14,6 +17,7 @@ paragraph), so the count of matches is exact without ranking them:
 Every array fetched (a word's counts, a substring's occurrences) is kept for
 the ranking that follows, so nothing is looked up twice.
 """
+from dataclasses import replace
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -22,6 +26,17 @@ from . import lang as ql
 from ..engine.segmenter import Segmenter
 from ..engine.view import IndexView, SegmentView
 from .plan import TermPlan, plan_term
+
+#: An unquoted term matches a paragraph that holds it exactly, or that holds
+#: parts (bigrams) covering at least this share of its characters.
+MIN_COVERAGE = 0.75
+#: How fully a paragraph matches a term (the first key of the ranking): the
+#: exact sequence, all parts close together (within the term's length plus
+#: CLOSE_SLACK characters), parts scattered, only a mention of the speaker a
+#: term names (who the user wants to hear).
+EXACT, CLOSE, SCATTERED, MENTION = 1.0, 0.9, 0.8, 0.5
+CLOSE_SLACK = 4
+MAX_SPAN_PARTS = 6
 
 ID_FIELDS = {"speaker": "speaker", "city": "city", "province": "province",
              "source": "source", "kind": "kind", "doc": "doc_id"}
@@ -37,9 +52,13 @@ def _date_number(iso: Optional[str], default: int) -> int:
 class Matcher:
     """Evaluates query nodes on the segments of one view, caching every lookup."""
 
-    def __init__(self, view: IndexView, seg: Segmenter):
+    def __init__(self, view: IndexView, seg: Segmenter, speakers=(), lexicon=None):
+        """``speakers``: names whose term also matches the paragraphs they say;
+        ``lexicon``: expansions of unquoted terms (:mod:`.lexicon`)."""
         self.view = view
         self.seg = seg
+        self.speakers = frozenset(speakers)
+        self.lexicon = lexicon
         self._plans: Dict[tuple, TermPlan] = {}
         self._cache: Dict[tuple, np.ndarray] = {}
         self._df: Dict[tuple, int] = {}
@@ -48,8 +67,15 @@ class Matcher:
     def plan(self, node: "ql.Text") -> TermPlan:
         key = (node.value, node.phrase)
         if key not in self._plans:
-            self._plans[key] = plan_term(node, self.seg)
+            plan = plan_term(node, self.seg)
+            if not node.phrase and self.lexicon is not None:
+                plan = replace(plan, expansions=list(self.lexicon.expansions(node.value)))
+            self._plans[key] = plan
         return self._plans[key]
+
+    def expansion_plans(self, plan: TermPlan) -> List[TermPlan]:
+        """A phrase plan for each lexicon expansion of the term (all its words exact)."""
+        return [self.plan(ql.Text(e, phrase=True)) for e in plan.expansions]
 
     def _cached(self, key, compute):
         value = self._cache.get(key)
@@ -85,22 +111,118 @@ class Matcher:
             out &= self.substring(i, run) > 0
         return out
 
-    def all_words(self, i: int, plan: TermPlan) -> np.ndarray:
+    def coverage(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Share of the term's characters that a present part (bigram) covers."""
+        key = (i, "cover", plan.term)
+        if key not in self._cache:
+            s = self.view.segments[i]
+            covered = np.zeros(s.ndocs, dtype=np.float32)
+            for run in plan.runs:
+                if len(run) == 1:
+                    covered += self.substring(i, run) > 0
+                    continue
+                present = [self.substring(i, run[k:k + 2]) > 0 for k in range(len(run) - 1)]
+                covered += present[0]
+                for k in range(1, len(run) - 1):
+                    covered += present[k - 1] | present[k]
+                covered += present[-1]
+            self._cache[key] = covered / max(plan.length, 1)
+        return self._cache[key]
+
+    def said_by(self, i: int, name: str) -> np.ndarray:
+        """Paragraphs of segment ``i`` whose speaker is ``name``."""
+        s = self.view.segments[i]
+        return self._cached((i, "said", name),
+                            lambda: s.term_bytes("speaker", name.encode("utf-8")))
+
+    def under_heading(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Paragraphs under a heading that holds all the term's words."""
         s = self.view.segments[i]
         if not plan.words:
             return np.zeros(s.ndocs, dtype=bool)
         out = np.ones(s.ndocs, dtype=bool)
         for w in plan.words:
-            out &= self.word(i, "words", w) > 0
+            out &= self.word(i, "heading", w) > 0
         return out
+
+    def literal(self, i: int, plan: TermPlan) -> np.ndarray:
+        """The text holds the term: exactly, or (unquoted) by enough of its parts."""
+        m = self.exact(i, plan)
+        return m if plan.phrase else m | (self.coverage(i, plan) >= MIN_COVERAGE)
+
+    def positions(self, i: int, run: str) -> np.ndarray:
+        """Where ``run`` occurs in segment ``i``'s text, ascending."""
+        s = self.view.segments[i]
+        return self._cached((i, "pos", run), lambda: np.sort(s.sub.sa[slice(*s.sub.range(run))]))
+
+    def span(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Per paragraph, the shortest stretch of text found to hold all the term's
+        parts (its words, or the bigrams of a one-word term); inf where some is
+        missing.  Anchored on each occurrence of the rarest part, the nearest
+        occurrence of every other part is taken (an upper bound of the minimum)."""
+        s = self.view.segments[i]
+        parts = plan.words if len(plan.words) > 1 else plan.grams
+        parts = list(dict.fromkeys(parts))[:MAX_SPAN_PARTS]
+        out = np.full(s.ndocs, np.inf, dtype=np.float32)
+        if not parts:
+            return out
+        pos = [self.positions(i, p) for p in parts]
+        if any(len(p) == 0 for p in pos):
+            return out
+        k = int(np.argmin([len(p) for p in pos]))
+        anchor = pos[k]
+        lo, hi = anchor.astype(np.int64), anchor.astype(np.int64) + len(parts[k])
+        for j, (part, p) in enumerate(zip(parts, pos)):
+            if j == k:
+                continue
+            at = np.clip(np.searchsorted(p, anchor), 1, len(p)) - 1
+            before, after = p[at], p[np.minimum(at + 1, len(p) - 1)]
+            near = np.where(np.abs(before - anchor) <= np.abs(after - anchor), before, after)
+            lo, hi = np.minimum(lo, near), np.maximum(hi, near + len(part))
+        docs = np.searchsorted(s.sub.starts, anchor, side="right") - 1
+        same = (np.searchsorted(s.sub.starts, lo, side="right") - 1 == docs) & \
+            (np.searchsorted(s.sub.starts, hi - 1, side="right") - 1 == docs)
+        np.minimum.at(out, docs[same], (hi - lo)[same].astype(np.float32))
+        return out
+
+    def term_strength(self, i: int, plan: TermPlan) -> np.ndarray:
+        """How fully each paragraph matches the term: :data:`EXACT`, :data:`CLOSE`,
+        :data:`SCATTERED` (by its parts, under a heading holding its words, by a
+        lexicon expansion), :data:`MENTION` (only mentions the speaker the term
+        names), else 0."""
+        key = (i, "strength", plan.term, plan.phrase)
+        if key in self._cache:
+            return self._cache[key]
+        exact = self.exact(i, plan)
+        if plan.phrase:
+            out = exact.astype(np.float32)
+        elif plan.term in self.speakers:
+            said = self.said_by(i, plan.term)
+            out = np.where(said, EXACT, np.where(self.literal(i, plan), MENTION, 0.0))
+        else:
+            loose = self.literal(i, plan) & ~exact
+            close = loose & (self.span(i, plan) <= plan.length + CLOSE_SLACK) if loose.any() \
+                else loose
+            other = self.under_heading(i, plan)
+            for e in self.expansion_plans(plan):
+                other = other | self.exact(i, e)
+            out = np.where(exact, EXACT, np.where(close, CLOSE, np.where(
+                loose | other, SCATTERED, 0.0)))
+        out = out.astype(np.float32)
+        self._cache[key] = out
+        return out
+
+    def term_matches(self, i: int, plan: TermPlan) -> np.ndarray:
+        """The term's matching rule: exact; unquoted, also by enough of its parts
+        (:data:`MIN_COVERAGE`), under a heading holding its words, by a lexicon
+        expansion, or -- when it names a known speaker -- where that person speaks."""
+        return self.term_strength(i, plan) > 0
 
     def mask(self, node, i: int) -> np.ndarray:
         """Paragraphs of segment ``i`` that ``node`` matches (deleted ones included)."""
         s: SegmentView = self.view.segments[i]
         if isinstance(node, ql.Text):
-            plan = self.plan(node)
-            m = self.exact(i, plan)
-            return m if plan.phrase else m | self.all_words(i, plan)
+            return self.term_matches(i, self.plan(node))
         if isinstance(node, ql.Field):
             return self._field(node, i, s)
         if isinstance(node, ql.YearRange):

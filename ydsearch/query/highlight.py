@@ -32,24 +32,30 @@ def merge_spans(spans: Sequence[Span]) -> List[Span]:
     return [(s, e) for s, e in out]
 
 
-def find_spans(text: str, terms: Sequence[Tuple[str, bool, Sequence[str]]],
-               norm: "Normalized | None" = None) -> List[Span]:
+def find_spans(text: str, terms: Sequence[tuple], norm: "Normalized | None" = None) -> List[Span]:
     """Spans of ``text`` (original script) matching the query terms.
 
-    ``terms`` holds ``(normalised term, is_phrase, words)``; a term found as an
-    exact sequence is highlighted whole, otherwise each of its words is.
-    ``norm`` is ``normalize(text)`` when the caller already has it.
+    ``terms`` holds ``(normalised term, is_phrase, words[, parts[, expansions]])``:
+    a term found as an exact sequence is highlighted whole; otherwise (unquoted)
+    the parts that matched -- its words, else its character bigrams -- and the
+    lexicon expansions found.  ``norm`` is ``normalize(text)`` when the caller
+    already has it.
     """
     norm = norm if norm is not None else normalize(text)
     low = norm.text.lower()
     spans: List[Span] = []
-    for value, phrase, words in terms:
+    for value, phrase, words, *rest in terms:
+        parts, expansions = (list(rest) + [(), ()])[:2]
         exact = _find_all(low, value.lower())
         if exact or phrase:
             spans.extend(exact)
             continue
-        for w in words:
-            spans.extend(_find_all(low, w))
+        found = [s for w in words if len(w) > 1 or len(value) == 1 for s in _find_all(low, w)]
+        for e in expansions:
+            found += [s for piece in e.split() for s in _find_all(low, piece)]
+        if not found:
+            found = [s for g in parts for s in _find_all(low, g)]
+        spans.extend(found)
     return [norm.source_span(s, e) for s, e in merge_spans(spans)]
 
 

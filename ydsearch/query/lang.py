@@ -44,7 +44,7 @@ from .fields import (
 
 __all__ = [
     "Text", "Field", "YearRange", "DateRange", "And", "Or", "Not", "Node",
-    "parse", "describe", "FIELD_ALIASES", "CANONICAL_FIELDS",
+    "parse", "describe", "uses_operators", "FIELD_ALIASES", "CANONICAL_FIELDS",
     "MAX_QUERY_LENGTH", "MAX_TERMS", "MAX_DEPTH",
 ]
 
@@ -285,6 +285,11 @@ def parse(query: str) -> Node:
     if _negative(node):
         raise QuerySyntaxError("a query cannot be only a negation")
     return node
+
+
+def uses_operators(query: str) -> bool:
+    """True when ``query`` (already parsed without error) says AND, OR, NOT or ``-``."""
+    return any(t.kind in ("AND", "OR", "NOT") for t in _tokenize(clean_query(query)))
 
 
 def _quote(value: str) -> str:

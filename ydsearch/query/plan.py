@@ -13,7 +13,7 @@ A quoted phrase matches where all its runs occur exactly; an unquoted term also
 where all its words occur as words.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List
 
 from . import lang as ql
@@ -25,12 +25,25 @@ _RUN = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class TermPlan:
-    """How one free-text term was analysed (for matching, highlighting, ``--explain``)."""
+    """How one free-text term was analysed (for matching, highlighting, ``--explain``).
+
+    ``grams`` are the distinct parts looked up to measure how much of the term a
+    paragraph holds: the character bigrams of each run (a one-character run is
+    its own part).
+    """
 
     term: str
     phrase: bool
     words: List[str]
     runs: List[str]
+    grams: List[str] = field(default_factory=list)
+    #: What the lexicon says the term stands for (looked up as exact phrases).
+    expansions: List[str] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        """Characters of the term that can be matched (its runs)."""
+        return sum(len(r) for r in self.runs)
 
 
 def runs_of(value: str) -> List[str]:
@@ -38,9 +51,18 @@ def runs_of(value: str) -> List[str]:
     return _RUN.findall(fold(value))
 
 
+def grams_of(runs: List[str]) -> List[str]:
+    """The distinct parts of the runs: their bigrams (a one-character run is one part)."""
+    out = []
+    for run in runs:
+        out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+    return list(dict.fromkeys(out))
+
+
 def plan_term(node: "ql.Text", seg: Segmenter) -> TermPlan:
+    runs = runs_of(node.value)
     return TermPlan(node.value, node.phrase, [w.text for w in seg.query_words(node.value)],
-                    runs_of(node.value))
+                    runs, grams_of(runs))
 
 
 def positive_terms(node) -> List["ql.Text"]:

@@ -1,22 +1,55 @@
-"""Scoring matched paragraphs, in bulk: one float per paragraph per segment.
+"""Ranking: named signals, computed in bulk, one float per paragraph per segment.
 
-BM25 over the ``words`` field (Lucene's idf, k1 and b below), computed with
-numpy from the counts the matcher fetched, plus an exact-sequence bonus: a
-paragraph that holds the whole term as typed scores it again, weighted by
-:data:`EXACT_WEIGHT`, as a BM25 "word" of its own (its count in the paragraph,
-its document frequency).  Terms under a ``NOT`` are not scored.
+Paragraphs are ordered first by how many of the query's terms they match (a
+term matches exactly, or by enough of its parts: see :mod:`.execute`), then by
+the sum of these signals, each a named part of the score that ``--explain``
+shows:
+
+* ``exact``    the term as typed occurs in the paragraph (its idf, once);
+* ``parts``    BM25 over the term's character bigrams, with weak length
+  normalisation (``k1`` 2, ``b`` 0.15): a long paragraph is not punished for
+  its length, a short list of names is not rewarded for its brevity;
+* ``words``    BM25 over the term's jieba words in the ``words`` field;
+* ``coverage`` the share of the term's characters its present parts cover,
+  weighted by the term's idf: all of the term beats some of it;
+* ``title``, ``heading``  the term's words in the item's title and in the
+  heading the paragraph stands under: a paragraph under a heading that names
+  the subject is about it;
+* ``speaker``  a term that names a known speaker prefers the paragraphs that
+  person says over those that mention them.
+
+Headings and captions are scaled by :data:`KIND_BOOST` (they match many
+queries in few words).  Signals computed on the text of the best candidates
+(closeness of the parts, passing mentions in lists) are added by :mod:`.rerank`.
 """
 import math
-from typing import List
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Sequence
 
 import numpy as np
 
+from . import lang as ql
 from .execute import Matcher
 from .plan import TermPlan
 
-K1 = 1.2
-B = 0.75
-EXACT_WEIGHT = 2.0
+PARTS_K1, PARTS_B = 2.0, 0.15
+WORDS_K1, WORDS_B = 1.2, 0.3
+FIELD_K1, FIELD_B = 1.2, 0.5
+WEIGHTS = {
+    "exact": 1.0,
+    "parts": 1.0,
+    "words": 0.5,
+    "coverage": 1.0,
+    "title": 0.3,
+    "heading": 0.5,
+    "speaker": 2.0,
+    "lexicon": 0.35,
+}
+#: An alternative of an OR that is not a paragraph's best counts this much.
+OR_TIE = 0.3
+#: The text signals of a term that names a speaker count this much: the user
+#: wants what the person said, not where they are mentioned.
+MENTION_WEIGHT = 0.3
 # Headings and captions match many queries in few words; rank the passages first.
 KIND_BOOST = np.array([1.0, 0.6, 0.5], dtype=np.float32)     # body, heading, caption
 
@@ -25,38 +58,155 @@ def idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def bm25(tf: np.ndarray, norm: np.ndarray, weight: float) -> np.ndarray:
-    """``weight * tf (k1 + 1) / (tf + norm)`` where ``norm = k1 (1 - b + b len / avg)``."""
-    return weight * tf * (K1 + 1.0) / (tf + norm)
+def bm25(tf: np.ndarray, norm: np.ndarray, k1: float) -> np.ndarray:
+    """``tf (k1 + 1) / (tf + norm)`` where ``norm = k1 (1 - b + b len / avg)``."""
+    tf = tf.astype(np.float32, copy=False)
+    return tf * (k1 + 1.0) / (tf + norm)
 
 
-def length_norms(m: Matcher, column: str) -> List[np.ndarray]:
-    avg = m.view.average(column) or 1.0
-    return [(K1 * (1.0 - B + B * s.column(column) / avg)).astype(np.float32)
-            for s in m.view.segments]
+@dataclass
+class Ranking:
+    """Per segment: the terms matched (first key), the score, and its parts."""
+
+    matched: List[np.ndarray]
+    scores: List[np.ndarray]
+    signals: Dict[str, List[np.ndarray]] = field(default_factory=dict)
 
 
-def score(m: Matcher, plans: List[TermPlan]) -> List[np.ndarray]:
-    """The score of every paragraph of every segment for the query's terms."""
-    view = m.view
-    n = max(view.live_count, 1)
-    norms = length_norms(m, "len_words")
-    out = [np.zeros(s.ndocs, dtype=np.float32) for s in view.segments]
-    for plan in plans:
-        for w in dict.fromkeys(plan.words):
-            weight = idf(n, m.doc_frequency("words", w))
-            for i, s in enumerate(view.segments):
-                out[i] += bm25(m.word(i, "words", w), norms[i], weight)
-        key = "".join(plan.runs)
-        if len(plan.runs) == 1 and key:
-            weight = EXACT_WEIGHT * idf(n, m.doc_frequency("sub", key))
-            for i in range(len(view.segments)):
-                out[i] += bm25(m.substring(i, key).astype(np.float32), norms[i], weight)
-        elif plan.runs:
-            weight = EXACT_WEIGHT * idf(n, m.doc_frequency("sub", plan.runs[0]))
-            for i in range(len(view.segments)):
-                tf = np.minimum.reduce([m.substring(i, r) for r in plan.runs]).astype(np.float32)
-                out[i] += bm25(tf, norms[i], weight)
-    for i, s in enumerate(view.segments):
-        out[i] *= KIND_BOOST[s.column("kind")]
-    return out
+class Ranker:
+    """Computes the signals of the module docstring for a query's terms."""
+
+    def __init__(self, m: Matcher, plans: Sequence[TermPlan]):
+        self.m = m
+        self.view = m.view
+        self.plans = list(plans)
+        self.n = max(self.view.live_count, 1)
+        self._norms: Dict[tuple, List[np.ndarray]] = {}
+
+    def norms(self, column: str, k1: float, b: float) -> List[np.ndarray]:
+        key = (column, k1, b)
+        if key not in self._norms:
+            avg = self.view.average(column) or 1.0
+            self._norms[key] = [(k1 * (1.0 - b + b * s.column(column) / avg)).astype(np.float32)
+                                for s in self.view.segments]
+        return self._norms[key]
+
+    def _zeros(self) -> List[np.ndarray]:
+        return [np.zeros(s.ndocs, dtype=np.float32) for s in self.view.segments]
+
+    def _words_bm25(self, field_name: str, words, norms, k1) -> List[np.ndarray]:
+        out = self._zeros()
+        for w in dict.fromkeys(words):
+            weight = idf(self.n, self.m.doc_frequency(field_name, w))
+            for i in range(len(out)):
+                out[i] += weight * bm25(self.m.word(i, field_name, w), norms[i], k1)
+        return out
+
+    def exact_count(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Occurrences of the term as typed (of its rarest run, when it has several)."""
+        if not plan.runs:
+            return np.zeros(self.view.segments[i].ndocs, dtype=np.int32)
+        return np.minimum.reduce([self.m.substring(i, r) for r in plan.runs])
+
+    def term_signals(self, plan: TermPlan) -> Dict[str, List[np.ndarray]]:
+        m, segs = self.m, range(len(self.view.segments))
+        sig: Dict[str, List[np.ndarray]] = {}
+        exact_key = "".join(plan.runs)
+        exact_idf = idf(self.n, m.doc_frequency("sub", exact_key)) if len(plan.runs) == 1 \
+            else max((idf(self.n, m.doc_frequency("sub", r)) for r in plan.runs), default=0.0)
+        lengths = self.norms("len_chars", PARTS_K1, PARTS_B)
+        sig["exact"] = [exact_idf * bm25(self.exact_count(i, plan), lengths[i], PARTS_K1)
+                        for i in segs]
+        parts = self._zeros()
+        for g in plan.grams:
+            weight = idf(self.n, m.doc_frequency("sub", g))
+            for i in segs:
+                parts[i] += weight * bm25(m.substring(i, g), lengths[i], PARTS_K1)
+        sig["parts"] = [p / max(len(plan.grams), 1) for p in parts]
+        sig["words"] = self._words_bm25("words", plan.words,
+                                        self.norms("len_words", WORDS_K1, WORDS_B), WORDS_K1)
+        sig["coverage"] = [exact_idf * m.coverage(i, plan) for i in segs]
+        for name in ("title", "heading"):
+            sig[name] = self._words_bm25(name, plan.words,
+                                         self.norms("len_" + name, FIELD_K1, FIELD_B), FIELD_K1)
+        if plan.term in m.speakers and not plan.phrase:
+            for name in ("exact", "parts", "words", "coverage"):
+                sig[name] = [MENTION_WEIGHT * a for a in sig[name]]
+            sig["speaker"] = [exact_idf * m.said_by(i, plan.term).astype(np.float32)
+                              for i in segs]
+        expansions = m.expansion_plans(plan)
+        if expansions:
+            sig["lexicon"] = self._expansion_signal(expansions)
+        return sig
+
+    def _expansion_signal(self, expansions) -> List[np.ndarray]:
+        """The best expansion's own text signals, where it occurs exactly."""
+        best = self._zeros()
+        for e in expansions:
+            sig = self.term_signals(replace(e, phrase=False, expansions=[]))
+            for i in range(len(best)):
+                total = sum(WEIGHTS[name] * sig[name][i]
+                            for name in ("exact", "parts", "words", "coverage"))
+                np.maximum(best[i], np.where(self.m.exact(i, e), total, 0.0), out=best[i])
+        return best
+
+    def _node(self, node, segs):
+        """(strength, weighted signals) of a query node, per segment.
+
+        Terms under ``AND`` (or side by side) add up; the alternatives of an
+        ``OR`` count as the best of them plus :data:`OR_TIE` of the others (a
+        paragraph about one alternative is not outranked by a list naming all);
+        negations and filters add nothing.
+        """
+        if isinstance(node, ql.Text):
+            plan = self.m.plan(node)
+            sig = {name: [WEIGHTS[name] * a for a in arrays]
+                   for name, arrays in self.term_signals(plan).items()}
+            return [self.m.term_strength(i, plan) for i in segs], sig
+        parts = [self._node(item, segs) for item in dict.fromkeys(getattr(node, "items", ()))
+                 if not isinstance(item, ql.Not)]
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(node, ql.And):
+            strength = [sum(p[0][i] for p in parts) for i in segs]
+            sig: Dict[str, List[np.ndarray]] = {}
+            for _, psig in parts:
+                for name, arrays in psig.items():
+                    acc = sig.setdefault(name, self._zeros())
+                    for i in segs:
+                        acc[i] += arrays[i]
+            return strength, sig
+        # OR: weight each alternative 1 where it scores best, OR_TIE elsewhere
+        totals = [[sum(a[i] for a in psig.values()) if psig else np.zeros(1)
+                   for i in segs] for _, psig in parts]
+        strength = [np.maximum.reduce([p[0][i] for p in parts]) for i in segs]
+        best = [np.argmax(np.stack([np.broadcast_to(t[i], strength[i].shape) for t in totals]),
+                          axis=0) for i in segs]
+        sig = {}
+        for k, (_, psig) in enumerate(parts):
+            for name, arrays in psig.items():
+                acc = sig.setdefault(name, self._zeros())
+                for i in segs:
+                    acc[i] += np.where(best[i] == k, 1.0, OR_TIE) * arrays[i]
+        return strength, sig
+
+    def rank(self, node=None) -> Ranking:
+        """Score every paragraph; ``matched`` measures how many terms each one matches."""
+        segs = range(len(self.view.segments))
+        if node is None:
+            node = ql.And(tuple(ql.Text(p.term, p.phrase) for p in self.plans))
+        result = self._node(node, segs)
+        if result is None:
+            zeros = self._zeros()
+            return Ranking(zeros, self._zeros(), {})
+        matched, totals = result
+        scores = self._zeros()
+        for i, s in enumerate(self.view.segments):
+            boost = KIND_BOOST[s.column("kind")]
+            for arrays in totals.values():
+                arrays[i] = arrays[i] * boost
+                scores[i] += arrays[i]
+        return Ranking([np.asarray(x, dtype=np.float32) for x in matched], scores, totals)

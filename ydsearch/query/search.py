@@ -15,7 +15,7 @@ from ..errors import QuerySyntaxError
 from .highlight import find_spans, make_snippet
 from ..models import Hit
 from .facets import FACETS, FacetCount, order_facet
-from .plan import TermPlan, has_text, plan_terms
+from .plan import TermPlan, positive_terms
 from ..engine.schema import STORED_FIELDS
 
 MAX_LIMIT = 10_000
@@ -40,6 +40,8 @@ class SearchResult(Sequence[Hit]):
     lookups: List[dict] = field(default_factory=list)
     #: Counts over all matches by year, speaker and meeting (``facets=True``).
     facets: Optional[Dict[str, List[FacetCount]]] = None
+    #: Passages ranked after the matches because they match only some of the query.
+    related: int = 0
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -52,7 +54,7 @@ class SearchResult(Sequence[Hit]):
 
     def to_dict(self, explain: bool = False) -> dict:
         d = {"query": self.query, "parsed": self.parsed, "total": self.total,
-             "offset": self.offset, "limit": self.limit,
+             "related": self.related, "offset": self.offset, "limit": self.limit,
              "hits": [h.to_dict() for h in self.hits]}
         if self.facets is not None:
             d["facets"] = {name: [c.to_dict() for c in counts]
@@ -99,18 +101,19 @@ def _date_range(date_from, date_to):
     return ql.DateRange(lo, hi, 0)
 
 
-def _hit(stored: dict, rank: int, score: float, plans, full: bool, snippet_chars: int) -> Hit:
+def _hit(stored: dict, rank: int, score: float, plans, full: bool, snippet_chars: int,
+         explain=None) -> Hit:
     from ..pipeline.normalize import normalize
 
     values = {k: stored.get(k) for k in STORED_FIELDS}
     values["text"] = text = values["text"] or ""
     norm = normalize(text)
-    terms = [(p.term, p.phrase, p.words) for p in plans]
+    terms = [(p.term, p.phrase, p.words, p.grams, p.expansions) for p in plans]
     spans = find_spans(text, terms, norm) if terms else []
     snippet, sspans = (text, spans) if full else make_snippet(text, spans, snippet_chars)
     return Hit(rank=rank, score=round(float(score), 4), text_simplified=norm.text,
                highlights=spans, snippet=snippet, snippet_highlights=sspans,
-               **{k: v for k, v in values.items()})
+               explain=explain or {}, **values)
 
 
 def _full_node(query: str, filters: dict):
@@ -121,23 +124,74 @@ def _full_node(query: str, filters: dict):
     return node if not extra else ql.And(tuple(([node] if node else []) + extra))
 
 
+def _flat_items(node) -> list:
+    if isinstance(node, ql.And):
+        return [x for item in node.items for x in _flat_items(item)]
+    return [node]
+
+
+#: A paragraph that matches none of the terms but holds at least this share of
+#: one term's characters, or one of its words, is a related passage, ranked
+#: after the matches.
+RELATED_COVERAGE = 0.5
+
+
 class Matches:
-    """All paragraphs a query matches, one boolean array per segment of a view."""
+    """What a query matches, one boolean array per segment of a view.
+
+    ``masks``: the strict matches (every term, as :mod:`.execute` defines a
+    term's match; filters, phrases and operators exactly), which ``total``,
+    ``--count``, ``trend`` and the facets count.  ``candidates``: for a query of
+    plain terms (no AND/OR/NOT/-), also the paragraphs that match only some of
+    the terms or only part of a term -- ranked after the strict matches, so that
+    a natural question never comes back empty while related passages exist.
+    """
 
     def __init__(self, index, query: str, filters: dict):
         from .execute import Matcher
 
         self.node = _full_node(query, filters)
         self.view = index.view()
-        self.matcher = Matcher(self.view, index.segmenter)
+        self.matcher = Matcher(self.view, index.segmenter, self.view.speaker_names(),
+                               index.lexicon)
         self.masks = self.matcher.matches(self.node)
+        self.plans = [self.matcher.plan(t) for t in dict.fromkeys(positive_terms(self.node))]
+        items = _flat_items(self.node)
+        self.relaxed = bool(self.plans) and not (query and ql.uses_operators(query)) and \
+            all(isinstance(x, (ql.Text, ql.Field, ql.YearRange, ql.DateRange)) for x in items)
+        self.candidates = self._related(items) if self.relaxed else self.masks
+
+    def _related(self, items) -> List[np.ndarray]:
+        m, out = self.matcher, []
+        filters = [x for x in items if not isinstance(x, ql.Text)]
+        for i, s in enumerate(self.view.segments):
+            keep = s.live.copy()
+            for f in filters:
+                keep &= m.mask(f, i)
+            some = np.zeros(s.ndocs, dtype=bool)
+            for plan in self.plans:
+                some |= m.term_matches(i, plan)
+                if not plan.phrase:
+                    some |= m.coverage(i, plan) >= RELATED_COVERAGE
+                    for w in plan.words:
+                        if len(w) >= 2:
+                            some |= m.word(i, "words", w) > 0
+            out.append(keep & (some | self.masks[i]))
+        return out
 
     @property
     def total(self) -> int:
         return int(sum(int(m.sum()) for m in self.masks))
 
+    @property
+    def related(self) -> int:
+        """Paragraphs ranked after the matches, for matching only some of the query."""
+        if not self.relaxed:
+            return 0
+        return int(sum(int(c.sum()) for c in self.candidates)) - self.total
+
     def facets(self, names=FACETS) -> Dict[str, List[FacetCount]]:
-        """Counts by year, speaker and meeting over every match."""
+        """Counts by year, speaker and meeting over every (strict) match."""
         out = {}
         for name in names:
             counts: Dict[object, int] = {}
@@ -162,24 +216,30 @@ def count_matches(index, query: str, **filters) -> int:
 
 
 def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
-               snippet_chars: int = 160, facets: bool = False, **filters) -> SearchResult:
+               snippet_chars: int = 160, facets: bool = False, explain: bool = False,
+               **filters) -> SearchResult:
     """Search ``index``; ``filters`` are speaker, year, date_from, date_to, city,
     province, meeting, kind, source (ANDed with the query); ``facets=True`` adds
-    counts by year, speaker and meeting over all matches."""
+    counts by year, speaker and meeting over all matches; ``explain=True`` gives
+    each hit the contribution of every ranking signal (``Hit.explain``)."""
     from .order import page
-    from .rank import score
+    from .rank import Ranker
 
     if limit < 0 or offset < 0 or limit > MAX_LIMIT:
         raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
     matches = Matches(index, query, filters)
-    view, m = matches.view, matches.matcher
-    plans = plan_terms(matches.node, index.segmenter)
-    scores = score(m, plans) if has_text(matches.node) else None
-    ranked = page(view, matches.masks, scores, offset, offset + limit)
-    hits = [_hit(view.segments[i].stored(d), offset + r, sc, plans, full, snippet_chars)
-            for r, (i, d, sc) in enumerate(ranked, start=1)]
+    view, m, plans = matches.view, matches.matcher, matches.plans
+    ranking = Ranker(m, plans).rank(matches.node) if plans else None
+    ranked = page(view, matches.candidates, ranking, offset, offset + limit)
+    hits = []
+    for r, (i, d, sc) in enumerate(ranked, start=1):
+        parts = {name: round(float(v[i][d]), 4) for name, v in ranking.signals.items()
+                 if v[i][d]} if explain and ranking is not None else None
+        hits.append(_hit(view.segments[i].stored(d), offset + r, sc, plans, full,
+                         snippet_chars, parts))
     lookups = [{"text": run, "paragraphs": m.doc_frequency("sub", run)}
                for p in plans for run in dict.fromkeys(p.runs)]
     return SearchResult(query=query, parsed=ql.describe(matches.node), total=matches.total,
-                        offset=offset, limit=limit, hits=hits, terms=plans, lookups=lookups,
+                        related=matches.related, offset=offset, limit=limit, hits=hits,
+                        terms=plans, lookups=lookups,
                         facets=matches.facets() if facets else None)
