@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from ..errors import IndexCorruptError, IndexLockedError, YdsearchError
+from .leftovers import discard_writer, remove_unreferenced
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
 from ..models import Document
 
@@ -171,7 +172,8 @@ class Index:
     def add(self, paths, *, on_error: Optional[Callable[[str, str], None]] = None,
             progress: Optional[Callable[[int, int], None]] = None,
             batch_size: int = DEFAULT_BATCH, lock_timeout: Optional[float] = None,
-            workers: int = 1) -> IndexReport:
+            workers: int = 1, on_wait: Optional[Callable[[], None]] = None,
+            on_commit: Optional[Callable[[str], None]] = None) -> IndexReport:
         """Index files, folders and JSONL files; see :meth:`add_documents`.
 
         ``workers`` > 1 parses articles in that many processes while this one
@@ -191,12 +193,14 @@ class Index:
         docs = parse_documents([str(p) for p in paths], on_error=refused, workers=workers)
         return self.add_documents(docs, report=report, progress=progress,
                                   batch_size=batch_size, lock_timeout=lock_timeout,
-                                  on_error=refused)
+                                  on_error=refused, on_wait=on_wait, on_commit=on_commit)
 
     def add_documents(self, docs: Iterable[Document], *, report: Optional[IndexReport] = None,
                       progress=None, batch_size: int = DEFAULT_BATCH,
                       lock_timeout: Optional[float] = None,
-                      on_error: Optional[Callable[[str, str], None]] = None) -> IndexReport:
+                      on_error: Optional[Callable[[str, str], None]] = None,
+                      on_wait: Optional[Callable[[], None]] = None,
+                      on_commit: Optional[Callable[[str], None]] = None) -> IndexReport:
         """Add parsed documents, committing every ``batch_size`` documents.
 
         Each document's paragraphs (and the deletion of its older version) go
@@ -204,6 +208,11 @@ class Index:
         document with a ``doc_id`` already seen in this run (another file with
         the same name, a repeated JSONL id) is refused -- reported through
         ``on_error`` (or ``report.refused``) with both paths -- and not indexed.
+
+        ``on_wait()`` is called once before waiting for another process's
+        writer lock; ``on_commit("start")`` / ``on_commit("end")`` around each
+        commit.  When the run is interrupted or fails, the files of the batch
+        not yet committed are deleted; committed batches stay.
         """
         report = report or IndexReport()
         if on_error is None:
@@ -238,7 +247,7 @@ class Index:
                                                      "nothing to index")
                     continue
                 if writer is None:
-                    writer = self._writer(lock_timeout)
+                    writer = self._writer(lock_timeout, on_wait)
                     searcher = self._ix.searcher()
                 action = _add_one(writer, searcher, doc)
                 _count(report, action, doc)
@@ -248,13 +257,13 @@ class Index:
                 if pending >= batch_size:
                     searcher.close()
                     searcher = None
-                    writer.commit(mergetype=bounded_merge)
+                    _commit(writer, on_commit)
                     writer, pending = None, 0
                     _return_freed_memory()
             if writer is not None:
                 searcher.close()
                 searcher = None
-                writer.commit(mergetype=bounded_merge)
+                _commit(writer, on_commit)
                 writer = None
         except PermissionError as e:
             raise IndexCorruptError(f"cannot write the index at {self.path}: {e.strerror}; "
@@ -263,19 +272,28 @@ class Index:
             if searcher is not None:
                 searcher.close()
             if writer is not None:
-                writer.cancel()
+                discard_writer(writer)   # its uncommitted segment's files go too
         self._refresh()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _writer(self, timeout: float):
+    def _writer(self, timeout: float, on_wait: Optional[Callable[[], None]] = None):
         from whoosh.index import LockError
 
         try:
             from .codec import InliningCodec
 
-            writer = self._ix.writer(timeout=timeout, limitmb=WRITER_MB, codec=InliningCodec())
-            _remove_toc_leftovers(self.path)
+            try:
+                writer = self._ix.writer(timeout=0, limitmb=WRITER_MB, codec=InliningCodec())
+            except LockError:
+                if on_wait is None or timeout <= 0:
+                    raise
+                on_wait()
+                writer = self._ix.writer(timeout=timeout, limitmb=WRITER_MB,
+                                         codec=InliningCodec())
+            # files of writers that died before committing (killed, disk full)
+            remove_unreferenced(writer.storage, writer.indexname,
+                                keep=[writer.newsegment.segment_id()])
             return writer
         except LockError:
             raise IndexLockedError(f"index at {self.path} is locked by another writer "
@@ -451,21 +469,6 @@ def _check_toc(path, storage, toc) -> None:
             cfile.close()
 
 
-def _remove_toc_leftovers(path: Path) -> None:
-    """Delete the temporary TOC files of writers that died before renaming them.
-
-    Called with the writer lock held, so no live writer owns one.  (whoosh's
-    own cleanup after a commit leaves them.)
-    """
-    prefix = f"_{INDEX_NAME}_"
-    for name in os.listdir(path):
-        if name.startswith(prefix) and ".toc." in name:
-            try:
-                os.unlink(os.path.join(path, name))
-            except OSError:
-                pass
-
-
 def _acquire_lock(path: Path, timeout: float):
     """whoosh's own writer lock on ``path`` (an fcntl/msvcrt lock the OS drops on exit)."""
     from whoosh.filedb.filestore import FileStorage
@@ -550,6 +553,14 @@ def bounded_merge(writer, segments):
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if s not in chosen]
+
+
+def _commit(writer, on_commit) -> None:
+    if on_commit:
+        on_commit("start")
+    writer.commit(mergetype=bounded_merge)
+    if on_commit:
+        on_commit("end")
 
 
 def _return_freed_memory():
