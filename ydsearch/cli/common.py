@@ -149,11 +149,11 @@ class WordsCommand(click.Command):
     takes_words = True
 
     def parse_args(self, ctx, args):
-        return super().parse_args(ctx, self._protect(list(args)))
+        return super().parse_args(ctx, self._protect(ctx, list(args)))
 
-    def _protect(self, args):
+    def _protect(self, ctx, args):
         names, valued = set(), set()
-        for p in self.params:
+        for p in self.get_params(ctx):
             if isinstance(p, click.Option):
                 names.update(p.opts + p.secondary_opts)
                 if not p.is_flag and not p.count:
@@ -174,7 +174,10 @@ class WordsCommand(click.Command):
                 elif _negated_word(a):
                     out.append(_NEGATION + a[1:])
                 else:
-                    out.append(a)
+                    import difflib
+
+                    raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(
+                        name, sorted(names), n=1, cutoff=0.7), ctx=ctx)
             else:
                 out.append(a)
         return out
@@ -248,14 +251,15 @@ def no_match_message(ix, query, kw, resolved, hint, subject="no passage matches"
     from ..query.suggest import describe_unknown, unknown_query_fields
 
     text = f"{subject} {described(query, kw)}"
-    unknown = [describe_unknown(u, "--" + u.name) for u in resolved.unknown]
-    unknown += [describe_unknown(u, u.name + ":") for u in unknown_query_fields(ix, query)]
+    unknown = [describe_unknown(u) for u in resolved.unknown + unknown_query_fields(ix, query)]
     return text + ("; " + "; ".join(unknown) if unknown else f"; {hint}")
 
 
 def described(query, kw) -> str:
     """``'科技创新' with --speaker 李强 --year 2019`` for the no-results hint."""
     opts = " ".join(f"--{OPTION_NAMES.get(k, k)} {_quote(v)}" for k, v in given_filters(kw).items())
+    if not (query or "").strip():
+        return opts
     return repr(query) + (f" with {opts}" if opts else "")
 
 

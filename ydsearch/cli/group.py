@@ -104,7 +104,7 @@ def _click_error(e) -> int:
         return 0
     message = e.format_message().rstrip(".")
     ctx = getattr(e, "ctx", None)
-    if isinstance(e, click.NoSuchOption) and ctx is not None \
+    if isinstance(e, click.NoSuchOption) and ctx is not None and not e.possibilities \
             and getattr(ctx.command, "takes_words", False):
         word = e.option_name.lstrip("-")
         message += (f"; to leave out passages with a word, write NOT {word}, or put the "

@@ -101,18 +101,28 @@ def human_size(n: int) -> str:
 
 
 def facets_lines(facets, total: int, width: Optional[int], top: int = 8) -> List[str]:
-    """``--facets`` under the hits: each facet's values with their counts, on one line.
+    """``--facets`` under the hits: each facet's values with their counts.
 
-    ``2019 (10) · 2020 (12) · 2024 (25)``; a facet with more than ``top`` values
-    ends with ``… (+N more)`` (``--json`` has them all).
+    ``year     2019 (10) · 2020 (12) · 2024 (25)``, wrapped to ``width``
+    between values, under the label; a facet with more than ``top`` values
+    ends with ``… (+N more)`` (``-f json`` has them all).
     """
     label_w = max(display_width(n) for n in facets) if facets else 0
+    indent = " " * (label_w + 4)
     lines = [f"all {total} matching passage{'s' * (total != 1)} by "
              + ", ".join(facets) + ":"]
     for name, counts in facets.items():
-        shown = " · ".join(f"{c.value} ({c.count})" for c in counts[:top]) or "-"
+        items = [f"{c.value} ({c.count})" for c in counts[:top]] or ["-"]
         if len(counts) > top:
-            shown += f" … (+{len(counts) - top} more)"
-        line = f"  {pad(name, label_w)}  {shown}"
-        lines.append(truncate(line, width) if width else line)
+            items.append(f"… (+{len(counts) - top} more)")
+        rows = [[]]
+        for item in items:
+            candidate = " · ".join(rows[-1] + [item])
+            if rows[-1] and width is not None and \
+                    len(indent) + display_width(candidate) > width:
+                rows.append([])
+            rows[-1].append(item)
+        text = [" · ".join(r) for r in rows]
+        lines.append(f"  {pad(name, label_w)}  {text[0]}")
+        lines += [indent + "· " + more for more in text[1:]]
     return lines

@@ -20,7 +20,7 @@ front end: the command line prints ``did you mean 李锦斌?``, the web page can
 show links.
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 #: Filters whose value must equal a stored value, and their index field.
 EXACT_FIELDS = ("speaker", "city", "province", "source")
@@ -214,10 +214,9 @@ def _fields(node) -> list:
     return []
 
 
-def describe_unknown(unknown: UnknownValue, option: Optional[str] = None) -> str:
+def describe_unknown(unknown: UnknownValue) -> str:
     """``no speaker 李锦彬 in the index; did you mean 李锦斌?`` (one clause)."""
-    what = option or unknown.name
-    text = f"no {what} {unknown.value} in the index"
+    text = f"no {unknown.name} {unknown.value} in the index"
     if unknown.suggestions:
         text += "; did you mean " + " or ".join(unknown.suggestions) + "?"
     return text
