@@ -17,17 +17,21 @@ from .interrupts import Interrupted
 @click.option("--workers", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Processes that parse articles while this one writes the index "
                    "(0: one per core, at most 4; 1: parse in this process).")
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=2000,
+              show_default=True, metavar="N",
+              help="Documents per commit: what Ctrl-C or a failure can lose at most.")
 @index_option
 @click.pass_context
-def index_cmd(ctx, paths, rebuild, as_json, workers):
+def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
     """Index articles: .txt files, folders, .jsonl and .jsonl.gz batches.
 
     With no PATH, index the bundled seed articles.  Unchanged articles are
     skipped, changed ones replaced.  Exits 1 when any input was refused.
 
-    Documents are committed in batches of 2,000.  Ctrl-C stops at once (exit
-    130), keeps the batches already committed and deletes the rest; run the
-    same command again to go on where it stopped.
+    Documents are committed in batches (--batch-size).  Ctrl-C stops at once
+    (exit 130), keeps the batches already committed and deletes the files of
+    the one being written; run the same command again to go on where it
+    stopped.
 
     \b
     Examples:
@@ -82,7 +86,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
         docs = parse_documents(inputs, on_error=refused, workers=workers or default_workers(),
                                on_read=progress.read if progress else None)
         try:
-            ix.add_documents(docs, report=report, on_error=refused,
+            ix.add_documents(docs, report=report, on_error=refused, batch_size=batch_size,
                              progress=progress.documents if progress else None,
                              on_wait=lambda: _waiting(path), on_commit=on_commit)
         finally:

@@ -35,9 +35,14 @@ class IndexProgress:
     def __init__(self, paths, stream):
         from tqdm import tqdm
 
+        try:            # a terminal that reports no size (0 columns) gets 100
+            sized = os.get_terminal_size(stream.fileno()).columns > 0
+        except (OSError, ValueError, AttributeError):
+            sized = False
         self.bar = tqdm(total=input_bytes(paths), unit="B", unit_scale=True,
                         unit_divisor=1024, desc="indexing", file=stream, leave=False,
-                        dynamic_ncols=True, miniters=1, mininterval=0.2)
+                        dynamic_ncols=sized, ncols=None if sized else 100,
+                        miniters=1, mininterval=0.2)
         self._ticker: Optional[threading.Thread] = None
         self._stop = threading.Event()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from ..errors import IndexCorruptError, IndexLockedError, YdsearchError
-from .leftovers import discard_writer, remove_unreferenced
+from .leftovers import discard_writer, interrupts_held, remove_unreferenced
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
 from ..models import Document
 
@@ -222,6 +222,7 @@ class Index:
         lock_timeout = _lock_timeout(lock_timeout)
         started = time.perf_counter()
         writer = searcher = None
+        writers = []   # every writer opened, for the clean-up
         pending = 0
         seen = {}      # doc_id -> (path, content_hash) of its first occurrence in this run
         try:
@@ -247,7 +248,7 @@ class Index:
                                                      "nothing to index")
                     continue
                 if writer is None:
-                    writer = self._writer(lock_timeout, on_wait)
+                    writer = self._writer(lock_timeout, on_wait, writers)
                     searcher = self._ix.searcher()
                 action = _add_one(writer, searcher, doc)
                 _count(report, action, doc)
@@ -271,30 +272,41 @@ class Index:
         finally:
             if searcher is not None:
                 searcher.close()
-            if writer is not None:
-                discard_writer(writer)   # its uncommitted segment's files go too
+            for w in writers:         # one not committed: its segment's files go too
+                discard_writer(w)
         self._refresh()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _writer(self, timeout: float, on_wait: Optional[Callable[[], None]] = None):
+    def _writer(self, timeout: float, on_wait: Optional[Callable[[], None]] = None,
+                writers: Optional[list] = None):
+        """A writer, added to ``writers`` before Ctrl-C can strike (so the caller can
+        discard it); waits up to ``timeout`` for another writer, polling."""
         from whoosh.index import LockError
 
-        try:
-            from .codec import InliningCodec
+        from .codec import InliningCodec
 
-            try:
-                writer = self._ix.writer(timeout=0, limitmb=WRITER_MB, codec=InliningCodec())
-            except LockError:
-                if on_wait is None or timeout <= 0:
-                    raise
-                on_wait()
-                writer = self._ix.writer(timeout=timeout, limitmb=WRITER_MB,
-                                         codec=InliningCodec())
-            # files of writers that died before committing (killed, disk full)
-            remove_unreferenced(writer.storage, writer.indexname,
-                                keep=[writer.newsegment.segment_id()])
-            return writer
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                with interrupts_held():
+                    try:
+                        writer = self._ix.writer(timeout=0, limitmb=WRITER_MB,
+                                                 codec=InliningCodec())
+                    except LockError:
+                        writer = None
+                    if writer is not None:
+                        (writers if writers is not None else []).append(writer)
+                        # files of writers that died before committing (killed, disk full)
+                        remove_unreferenced(writer.storage, writer.indexname,
+                                            keep=[writer.newsegment.segment_id()])
+                        return writer
+                if time.monotonic() >= deadline:
+                    raise LockError
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None
+                time.sleep(0.1)
         except LockError:
             raise IndexLockedError(f"index at {self.path} is locked by another writer "
                                    f"(waited {timeout:g} s); try again when it has finished")

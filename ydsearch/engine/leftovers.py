@@ -19,6 +19,10 @@ owns any file they delete):
   starts, keeping that writer's own new segment, so the leftovers of a
   process killed with SIGKILL go at the next run.
 
+:func:`interrupts_held` holds Ctrl-C back for the few milliseconds in which a
+writer is set up (lock taken, files created, the writer not yet in the hands
+of the code that would clean it up) and while it is discarded.
+
 What counts as unreferenced mirrors whoosh's own post-commit cleanup
 (``whoosh.index.clean_files``): segment files of segments not in the latest
 TOC, TOCs of other generations, and TOC temp files (``_NAME_N.toc.<time>``).
@@ -26,6 +30,9 @@ The manifest, the stamp, the lock file and anything else are never touched.
 """
 import os
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from typing import Iterable, List
 
 
@@ -86,6 +93,11 @@ def discard_writer(writer) -> None:
     """
     if getattr(writer, "is_closed", True):
         return
+    with interrupts_held():
+        _discard(writer)
+
+
+def _discard(writer) -> None:
     try:
         try:
             writer._close_segment()       # close the files it has open
@@ -100,3 +112,27 @@ def discard_writer(writer) -> None:
         writer.is_closed = True
         if writer.writelock:
             writer.writelock.release()
+
+
+@contextmanager
+def interrupts_held():
+    """Hold SIGINT back in the block; if one came, raise it (KeyboardInterrupt) at the end.
+
+    Only in the main thread (the only one Python delivers signals to) and only
+    over a Python-level handler; otherwise the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous):
+        yield
+        return
+    pending = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pending.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            previous(*pending[0])
