@@ -320,3 +320,40 @@ def test_a_waiting_writer_says_so_once_and_a_first_build_is_announced(tmp_path, 
                         "长三角"], capture_output=True, text=True, env=_env(), cwd=ROOT,
                        timeout=HANG)
     assert r.returncode == 0 and "no passage matches" in r.stderr
+
+
+def test_ctrl_c_while_the_pool_merges_its_runs_is_quiet(tmp_path, articles, monkeypatch):
+    """A batch larger than the writer's memory spills sorted runs to disk and merges
+    them at commit; Ctrl-C in that merge leaves suspended readers of the runs,
+    which must not complain (a traceback) when they are collected after the
+    clean-up, and must leave no file."""
+    import gc
+
+    from whoosh.codec import whoosh3
+
+    from ydsearch.engine import index as yix
+
+    folder, expected = articles
+    index = tmp_path / "index"
+    monkeypatch.setattr(yix, "WRITER_MB", 0.05)          # spill runs every few documents
+    real = whoosh3.W3FieldWriter.add_postings
+
+    def interrupted(self, schema, lengths, items):
+        for n, _ in enumerate(items):                  # reading the merged runs …
+            if n == 500:
+                raise KeyboardInterrupt                  # … when Ctrl-C comes
+        return real(self, schema, lengths, items)
+
+    monkeypatch.setattr(whoosh3.W3FieldWriter, "add_postings", interrupted)
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    ix = Index.create(index)
+    with pytest.raises(KeyboardInterrupt):
+        ix.add(folder, batch_size=100)
+    gc.collect()
+    assert unraisable == []
+    assert unreferenced_files(index) == [] and not (index / "paragraphs.tmp").exists()
+    monkeypatch.setattr(whoosh3.W3FieldWriter, "add_postings", real)
+    ix.add(folder, batch_size=100)
+    ix.close()
+    assert indexed_paragraphs(index) == Counter(expected)

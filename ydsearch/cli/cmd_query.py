@@ -60,8 +60,6 @@ def query(ctx, words, limit, offset, page, count_only, facets, full, context, sc
     start = offset if offset is not None else ((page or 1) - 1) * limit
     ix = open_index(ctx)
     resolved = resolved_filters(ix, kw)
-    for name, given, used in resolved.changed:
-        info(f"--{name} {given}: searching {used}, the form the index holds")
     if count_only:
         limit, start = 0, 0
     res = ix.search(q, limit=limit, offset=start, full=full, facets=facets, **resolved.filters)

@@ -239,11 +239,14 @@ def checked_filters(kw) -> dict:
 
 
 def resolved_filters(ix, kw):
-    """Validated filters mapped onto the values the index holds (芜湖市 → 芜湖);
-    returns the :class:`~ydsearch.query.suggest.ResolvedFilters`."""
+    """Validated filters mapped onto the values the index holds (芜湖市 → 芜湖), each
+    change said on stderr; returns the :class:`~ydsearch.query.suggest.ResolvedFilters`."""
     from ..query.suggest import resolve_filters
 
-    return resolve_filters(ix, **checked_filters(kw))
+    resolved = resolve_filters(ix, **checked_filters(kw))
+    for name, given, used in resolved.changed:
+        info(f"--{name} {given}: searching {used}, the form the index holds")
+    return resolved
 
 
 def no_match_message(ix, query, kw, resolved, hint, subject="no passage matches") -> str:

@@ -105,6 +105,7 @@ def _discard(writer) -> None:
             pass
         remove_unreferenced(writer.storage, writer.indexname)
     finally:
+        _quiet_pool(writer)
         try:
             writer._tempstorage.destroy()   # the posting pool's spill files
         except OSError:
@@ -112,6 +113,26 @@ def _discard(writer) -> None:
         writer.is_closed = True
         if writer.writelock:
             writer.writelock.release()
+
+
+def _quiet_pool(writer) -> None:
+    """A commit interrupted while merging the posting pool's sorted runs leaves
+    suspended generators that delete their run file when garbage-collected
+    (whoosh ``SortingPool._read_run``); the temp folder is deleted here first,
+    so let them find nothing quietly (else Python prints "Exception ignored"
+    with a traceback as the process ends)."""
+    pool = getattr(writer, "pool", None)
+    remove = getattr(pool, "_remove_run", None)
+    if remove is None:
+        return
+
+    def remove_if_there(path):
+        try:
+            remove(path)
+        except FileNotFoundError:
+            pass
+
+    pool._remove_run = remove_if_there
 
 
 @contextmanager
