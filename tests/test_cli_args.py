@@ -7,7 +7,7 @@ import pytest
 from tests.cli_helpers import headers, invoke, isolated, one_error_line, yd  # noqa: F401
 from ydsearch.cli.app import cli
 
-INDEXED_COMMANDS = ("index", "query", "show", "speakers", "meetings", "stats", "trend")
+INDEXED_COMMANDS = ("index", "query", "show", "speakers", "meetings", "stats", "trend", "parse")
 
 
 def test_every_command_that_reads_an_index_shows_index_in_its_help():

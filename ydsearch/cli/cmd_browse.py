@@ -50,6 +50,7 @@ def show(ctx, id, context, script, as_json):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per document per line (JSON Lines).")
+@index_option
 @click.pass_context
 def parse(ctx, paths, as_json):
     """Parse articles without indexing them (to check what the index would hold).

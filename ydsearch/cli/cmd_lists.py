@@ -1,11 +1,10 @@
 """The listing commands: ``speakers``, ``meetings`` and ``trend``, as a table or
 chart on the terminal, or as JSON, JSON Lines, CSV, TSV or Markdown."""
 import json
-import sys
 
 import click
 
-from .common import (CONTEXT, WordsCommand, filter_options, index_option, info, isatty,
+from .common import (CONTEXT, WordsCommand, filter_options, index_option, info,
                      no_match_message, open_index, plural, query_text, resolved_filters,
                      width, words_argument)
 from .output import Output, chosen_format, format_options
@@ -127,7 +126,6 @@ def trend(ctx, words, by, top, as_json, fmt, output, **kw):
     """
     from .. import browse
     from .tables import bar_chart
-    from .textwidth import terminal_width
 
     fmt = chosen_format(ctx, fmt, as_json)
     q = query_text(words)
@@ -142,8 +140,7 @@ def trend(ctx, words, by, top, as_json, fmt, output, **kw):
             pass
         elif t.total:
             buckets = t.buckets[:top] if by == "speaker" else t.buckets
-            w = terminal_width() if out.to_terminal and isatty(sys.stdout) \
-                else width(out.to_terminal) or 80
+            w = width(out.to_terminal) or 80
             out.write("\n".join(bar_chart([(str(b["key"]), b["count"]) for b in buckets], w))
                       + "\n")
     if not t.total:

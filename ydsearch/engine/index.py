@@ -191,9 +191,12 @@ class Index:
                 on_error(str(p), msg)
 
         docs = parse_documents([str(p) for p in paths], on_error=refused, workers=workers)
-        return self.add_documents(docs, report=report, progress=progress,
-                                  batch_size=batch_size, lock_timeout=lock_timeout,
-                                  on_error=refused, on_wait=on_wait, on_commit=on_commit)
+        try:
+            return self.add_documents(docs, report=report, progress=progress,
+                                      batch_size=batch_size, lock_timeout=lock_timeout,
+                                      on_error=refused, on_wait=on_wait, on_commit=on_commit)
+        finally:
+            docs.close()      # stops the parsing workers now, whatever happened
 
     def add_documents(self, docs: Iterable[Document], *, report: Optional[IndexReport] = None,
                       progress=None, batch_size: int = DEFAULT_BATCH,
