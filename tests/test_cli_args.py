@@ -106,3 +106,16 @@ def test_other_commands_keep_their_errors(yd):
 
 def test_cli_object_is_importable_from_app():
     assert cli.name == "ydsearch" and set(cli.commands) >= set(INDEXED_COMMANDS) | {"parse"}
+
+
+def test_ctrl_c_while_the_default_index_is_built(isolated, monkeypatch):
+    from ydsearch.cli import defaults
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(defaults, "_build", interrupted)
+    r = invoke("query", "生态绿色")
+    assert r.exit_code == 130 and r.stdout == ""
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Interrupted; the default index was not finished; the next command builds it again")

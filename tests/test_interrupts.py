@@ -357,3 +357,48 @@ def test_ctrl_c_while_the_pool_merges_its_runs_is_quiet(tmp_path, articles, monk
     ix.add(folder, batch_size=100)
     ix.close()
     assert indexed_paragraphs(index) == Counter(expected)
+
+
+# -- the scale corpus (slow; read from its path, never copied into the repository) -----------
+SCALE = Path(os.environ.get("YDSEARCH_SCALE_CORPUS")
+             or ROOT.parent / "shared" / "corpora" / "scale" / "xwlb_2017_2026.jsonl.gz")
+if not SCALE.is_file():
+    SCALE = Path("/work/shared/corpora/scale/xwlb_2017_2026.jsonl.gz")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SCALE.is_file(), reason=f"scale corpus not found at {SCALE}")
+@pytest.mark.parametrize("moment", ["parsing", "after a commit"])
+def test_ctrl_c_on_twelve_thousand_news_items(tmp_path, moment):
+    """The case that hung: Ctrl-C 12 s into a 12,000-item .jsonl.gz (the process
+    waited forever on its pool), and Ctrl-C after the first commit of 2,000."""
+    import gzip
+    from itertools import islice
+
+    part = tmp_path / "slice.jsonl.gz"
+    with gzip.open(SCALE, "rb") as src, gzip.open(part, "wb") as dst:
+        dst.writelines(islice(src, 12000))
+    index = tmp_path / "index"
+    Index.create(index).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ydsearch", "--index", str(index), "index", str(part),
+         "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+        cwd=ROOT, start_new_session=True, preexec_fn=_default_sigint)
+    if moment == "parsing":
+        wait_until(lambda: writer_active(index), proc, "the writer at work")
+        time.sleep(12)
+    else:
+        deadline = time.monotonic() + 900
+        while committed_docs(index) == 0 and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.5)
+    ctrl_c(proc)
+    out, err = finish(proc)
+    assert proc.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Interrupted; "), err
+    assert group_gone(proc.pid)
+    assert unreferenced_files(index) == [] and not (index / "paragraphs.tmp").exists()
+    kept = indexed_paragraphs(index)
+    if moment != "parsing":
+        assert f"the {len(kept):,} documents committed by this run are kept" in lines[0]

@@ -64,7 +64,13 @@ def open_index(ctx):
 
     path, explicit = index_target(ctx)
     if not explicit:
-        ix = ensure_default_index(path, say=info)
+        try:
+            ix = ensure_default_index(path, say=info)
+        except KeyboardInterrupt:
+            from .interrupts import Interrupted
+
+            raise Interrupted("the default index was not finished; the next command "
+                              "builds it again") from None
     else:
         if not path.exists() or (path.is_dir() and not has_index(path)
                                  and not any(p.suffix in (".toc", ".seg") for p in path.iterdir())):
