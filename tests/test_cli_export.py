@@ -165,3 +165,10 @@ def test_listing_to_a_file(yd, tmp_path):
     assert r.exit_code == 0 and r.stdout == "" and "written to" in r.stderr
     lines = target.read_text("utf-8-sig").splitlines()
     assert lines[0].split("\t")[0] == "name" and len(lines) > 3
+
+
+def test_count_to_a_file(yd, tmp_path):
+    target = tmp_path / "n.txt"
+    r = yd("query", "一体化", "--count", "-o", target)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert target.read_text("utf-8") == yd("query", "一体化", "--count").stdout

@@ -60,6 +60,13 @@ def query(ctx, words, limit, offset, page, count_only, facets, full, context, sc
     start = offset if offset is not None else ((page or 1) - 1) * limit
     ix = open_index(ctx)
     resolved = resolved_filters(ix, kw)
+    if count_only and not facets and fmt == "text" and not explain:
+        total = ix.count(q, **resolved.filters)
+        with Output(output, fmt) as out:
+            out.write(f"{total}\n")
+        if not total:
+            info(no_match_message(ix, q, kw, resolved, "try fewer words or --explain"))
+        return
     if count_only:
         limit, start = 0, 0
     res = ix.search(q, limit=limit, offset=start, full=full, facets=facets, **resolved.filters)
