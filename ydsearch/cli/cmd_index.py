@@ -1,4 +1,5 @@
 """``ydsearch index``: add articles to the index, with progress, resumable after Ctrl-C."""
+import contextlib
 import json
 import sys
 
@@ -41,6 +42,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
     """
     from ..bundled import bundled_seeds
     from ..engine.index import Index, IndexReport
+    from ..engine.leftovers import interrupts_held
     from ..engine.locks import writer_active
     from ..pipeline.parallel import default_workers, parse_documents
     from .defaults import has_index, read_stamp, seeds_fingerprint, write_stamp
@@ -52,9 +54,11 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
             stamp = path / "bundled.json"
             if stamp.exists():
                 stamp.unlink()
-        if path.is_dir() and writer_active(path):
-            _waiting(path)
-        ix = Index.create(path)
+        busy = path.is_dir() and writer_active(path)
+        if busy:
+            _waiting(path)          # Ctrl-C stays live while it waits
+        with contextlib.nullcontext() if busy else interrupts_held():
+            ix = Index.create(path)  # old files going, new ones coming: not cut half-way
         info(f"{'rebuilding' if rebuild else 'creating'} the index in {path}")
     else:
         if path.is_dir() and not has_index(path) and \
