@@ -10,7 +10,7 @@ from ydsearch import browse
 
 from ydsearch.cli import defaults
 
-from ydsearch.cli import render
+from ydsearch.cli import render, tables, textwidth
 from ydsearch.errors import QuerySyntaxError, YdsearchError
 
 
@@ -104,36 +104,36 @@ def test_neighbours(seed_index):
 
 # -- render ---------------------------------------------------------------------------
 def test_display_width_and_pad():
-    assert render.display_width("李强") == 4
-    assert render.display_width("ab李") == 4
-    assert render.display_width("ＡＢ") == 4           # full-width forms
-    assert render.pad("李强", 6) == "李强  "
-    assert render.pad("李强", 6, "right") == "  李强"
-    assert render.display_width(render.truncate("长三角一体化发展", 9)) <= 9
+    assert textwidth.display_width("李强") == 4
+    assert textwidth.display_width("ab李") == 4
+    assert textwidth.display_width("ＡＢ") == 4           # full-width forms
+    assert textwidth.pad("李强", 6) == "李强  "
+    assert textwidth.pad("李强", 6, "right") == "  李强"
+    assert textwidth.display_width(textwidth.truncate("长三角一体化发展", 9)) <= 9
 
 
 def test_wrap_by_display_width():
     text = "长三角生态绿色一体化发展示范区建设，完善示范区国土空间规划体系。" * 3
-    segs = render.mark_segments(text, [(3, 7)], render.Style(highlight="brackets"))
-    lines = render.wrap_segments(segs, 20)
+    segs = textwidth.mark_segments(text, [(3, 7)], textwidth.Style(highlight="brackets"))
+    lines = textwidth.wrap_segments(segs, 20)
     joined = ["".join(p for p, _ in line) for line in lines]
-    assert all(render.display_width(line) <= 20 for line in joined)
+    assert all(textwidth.display_width(line) <= 20 for line in joined)
     assert "".join(joined) == text[:3] + "[" + text[3:7] + "]" + text[7:]
-    assert not any(line[0] in render.NO_LINE_START for line in joined[1:])
+    assert not any(line[0] in textwidth.NO_LINE_START for line in joined[1:])
 
 
 def test_wrap_keeps_latin_words():
-    lines = render.wrap_segments([("GDP growth 2024 长三角一体化", False)], 12)
+    lines = textwidth.wrap_segments([("GDP growth 2024 长三角一体化", False)], 12)
     joined = ["".join(p for p, _ in line) for line in lines]
     assert joined[0] == "GDP growth"
-    assert all(render.display_width(x) <= 12 for x in joined)
+    assert all(textwidth.display_width(x) <= 12 for x in joined)
 
 
 def test_highlight_modes():
     text, spans = "推进生态绿色发展", [(2, 6)]
-    assert render.highlight(text, spans, render.Style(highlight="brackets")) == "推进[生态绿色]发展"
-    assert render.highlight(text, spans, render.Style(highlight="none")) == text
-    coloured = render.highlight(text, spans, render.Style(colour=True, highlight="colour"))
+    assert textwidth.highlight(text, spans, textwidth.Style(highlight="brackets")) == "推进[生态绿色]发展"
+    assert textwidth.highlight(text, spans, textwidth.Style(highlight="none")) == text
+    coloured = textwidth.highlight(text, spans, textwidth.Style(colour=True, highlight="colour"))
     assert "\x1b[" in coloured and "生态绿色" in coloured
 
 
@@ -150,24 +150,24 @@ def test_hit_header_omits_missing():
     h = {"rank": 1, "speaker": "李强", "speaker_role": "上海市委书记",
          "meeting": "2019年度长三角地区主要领导座谈会", "meeting_date": "2019-05-22",
          "city": "芜湖", "province": "安徽", "source": None, "title": None, "published": None}
-    line = render.hit_header(h, render.Style())
+    line = render.hit_header(h, textwidth.Style())
     assert line == "1. 李强 (上海市委书记) · 2019年度长三角地区主要领导座谈会 · 2019-05-22 · 安徽芜湖"
-    assert "None" not in render.hit_header({"rank": 2}, render.Style())
+    assert "None" not in render.hit_header({"rank": 2}, textwidth.Style())
     assert render.place("上海", "上海") == "上海"
 
 
 def test_bar_chart_aligns_cjk_labels():
-    lines = render.bar_chart([("习近平", 10), ("李强", 5), ("会议", 0)], 40)
+    lines = tables.bar_chart([("习近平", 10), ("李强", 5), ("会议", 0)], 40)
     bars = [line.index("│") for line in lines]
-    widths = {render.display_width(line[:b]) for line, b in zip(lines, bars)}
+    widths = {textwidth.display_width(line[:b]) for line, b in zip(lines, bars)}
     assert len(widths) == 1                     # the bars start in the same column
-    assert all(render.display_width(line) <= 40 for line in lines)
+    assert all(textwidth.display_width(line) <= 40 for line in lines)
     assert lines[0].endswith(" 10") and "█" in lines[0] and "█" not in lines[2]
 
 
 def test_years_label():
-    assert render.years_label([2019, 2020, 2021, 2024]) == "2019–2021, 2024"
-    assert render.years_label([]) == ""
+    assert tables.years_label([2019, 2020, 2021, 2024]) == "2019–2021, 2024"
+    assert tables.years_label([]) == ""
 
 
 # -- the default index ------------------------------------------------------------------

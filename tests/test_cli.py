@@ -207,7 +207,7 @@ def test_query_paging(yd):
 
 def test_query_wraps_to_columns(yd):
     r = yd("query", "生态绿色", "-n", 1, "--full", env={"COLUMNS": "50"})
-    from ydsearch.cli.render import display_width
+    from ydsearch.cli.textwidth import display_width
     body = r.stdout.splitlines()[1:-1]
     assert len(body) > 2 and all(display_width(line) <= 50 for line in body)
 
@@ -460,7 +460,7 @@ def test_bad_arguments_never_trace(yd, args):
 @pytest.mark.parametrize("exc, code, message", [
     (RuntimeError("boom"), 1, "Error: internal error: RuntimeError: boom"),
     (PermissionError(13, "Permission denied", "/x/y"), 1, "Error: Permission denied: /x/y"),
-    (KeyboardInterrupt(), 130, "Error: interrupted"),
+    (KeyboardInterrupt(), 130, "Interrupted; nothing was changed"),
 ])
 def test_unexpected_errors(yd, monkeypatch, exc, code, message):
     from ydsearch import browse

@@ -23,8 +23,12 @@ def test_library_example_runs():
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "5 documents, 115 paragraphs"
-    assert any("车俊" in line and "生态绿色" in line for line in lines[1:-1])
+    assert lines[1] == "2 of 2 passages"                 # len(result), result.total
+    assert any("车俊" in line and "生态绿色" in line for line in lines[2:-1])
+    assert lines[-2] == "芜湖 [('李锦斌',)]"              # suffix dropped; did you mean
     assert lines[-1] == "李强"
+    shown = re.search(r"prints\n\n```\n(.*?)```", section("## Using as a library"), re.S)
+    assert shown.group(1).splitlines() == lines
 
 
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():

@@ -79,6 +79,16 @@ def cli(*args, env=None):
     return CliRunner().invoke(command, [str(a) for a in args], env=env)
 
 
+def assert_waits_then_fails(result, needle):
+    """A writer that found the lock taken: one line saying it waits, then one error."""
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith("another process is writing the index at ")
+    assert "waiting up to 0.5 s" in lines[0]
+    assert lines[1].startswith("Error: ") and needle in lines[1]
+
+
 def assert_one_error_line(result, code, *needles):
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -238,13 +248,13 @@ def test_second_writer_times_out_clearly_and_a_killed_writer_leaves_no_stale_loc
         with Index.open(index) as ix:
             with pytest.raises(IndexLockedError, match="locked by another writer"):
                 ix.add(other, lock_timeout=0.5)
-        # CLI: one line, exit 1, no traceback
+        # CLI: says that it waits, then one error line, exit 1, no traceback
         r = cli("--index", index, "index", other, env={"YDSEARCH_LOCK_TIMEOUT": "0.5"})
-        assert_one_error_line(r, 1, "locked by another writer")
+        assert_waits_then_fails(r, "locked by another writer")
         # a rebuild does not wipe the files under the running writer either
         r = cli("--index", index, "index", "--rebuild", other,
                 env={"YDSEARCH_LOCK_TIMEOUT": "0.5"})
-        assert_one_error_line(r, 1, "locked")
+        assert_waits_then_fails(r, "locked")
         # readers are not blocked
         with Index.open(index) as ix:
             assert ix.search("长三角").total == 0

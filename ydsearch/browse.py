@@ -45,15 +45,24 @@ class SpeakerInfo:
         return asdict(self)
 
 
-def speakers(ix, include_collective: bool = False) -> List[SpeakerInfo]:
+def speakers(ix, include_collective: bool = False, query: Optional[str] = None,
+             **filters) -> List[SpeakerInfo]:
     """Speakers with their roles (most frequent first), paragraph count, years and
-    meetings; sorted by paragraphs, most first (ties by name)."""
+    meetings; sorted by paragraphs, most first (ties by name).
+
+    With a ``query`` and/or filters (the options of :meth:`Index.search`:
+    ``year``, ``meeting``, ``city``…), only the matching paragraphs are counted:
+    who speaks of this, there, then.
+    """
     paras: Counter = Counter()
     roles: Dict[str, Counter] = defaultdict(Counter)
     years: Dict[str, set] = defaultdict(set)
     meetings: Dict[str, Dict[str, None]] = defaultdict(dict)
     docs: Dict[str, set] = defaultdict(set)
-    for s in _stored(ix):
+    active = {k: v for k, v in filters.items() if v not in (None, "")}
+    rows = _matching(ix, query or "", **active) if (query or "").strip() or active \
+        else _stored(ix)
+    for s in rows:
         name = s.get("speaker")
         if not name or (name in COLLECTIVE_SPEAKERS and not include_collective):
             continue
@@ -169,6 +178,18 @@ class Trend:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _matching(ix, query: str, **filters):
+    """The stored fields of every paragraph matching ``query`` and the filters."""
+    import numpy as np
+
+    from .query.search import Matches
+
+    matches = Matches(ix, query, filters)
+    for s, mask in zip(matches.view.segments, matches.masks):
+        for d in np.flatnonzero(mask).tolist():
+            yield s.stored(d)
 
 
 def trend(ix, query: str, by: str = "year", **filters) -> Trend:

@@ -53,6 +53,12 @@ class IndexLockedError(YdsearchError):
     exit_code: ClassVar[int] = 1
 
 
+class IndexBuildingError(YdsearchError):
+    """The index holds nothing yet because another process is building it."""
+
+    exit_code: ClassVar[int] = 1
+
+
 __all__ = [
     "YdsearchError",
     "CorpusError",
@@ -62,4 +68,5 @@ __all__ = [
     "IndexIncompatibleError",
     "IndexCorruptError",
     "IndexLockedError",
+    "IndexBuildingError",
 ]

@@ -98,8 +98,8 @@ def main(argv=None):
 
     orig_writer = yix.Index._writer
 
-    def _writer(self, timeout, on_wait=None):
-        w = orig_writer(self, timeout, on_wait)
+    def _writer(self, timeout, *extra, **kwargs):
+        w = orig_writer(self, timeout, *extra, **kwargs)
         if not state["writer_said"]:
             state["writer_said"] = True
             say("writer")

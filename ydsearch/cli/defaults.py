@@ -151,7 +151,8 @@ def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None
         say(f"rebuilding the index from the bundled seeds in {path}")
         return _build(path, rebuild=True)
     say(f"updating the index in {path} from the bundled seeds")
-    ix.add(bundled_seeds())
+    ix.add(bundled_seeds(), on_wait=lambda: say(f"another process is writing the index at "
+                                                f"{path}; waiting for it to finish"))
     write_stamp(path, seeds_fingerprint())
     return ix
 

@@ -40,33 +40,21 @@ def unwritable(path, e: OSError) -> IndexCorruptError:
 
 def acquire_lock(path: Path, timeout: float, on_wait: Optional[Callable[[], None]] = None):
     """whoosh's writer lock on ``path`` (an fcntl lock the OS drops when its
-    process dies); ``on_wait`` is called once if another writer holds it."""
+    process dies), tried without blocking every 0.1 s (so Ctrl-C works while it
+    waits); ``on_wait`` is called once if another writer holds it."""
     from whoosh.filedb.filestore import FileStorage
 
     lock = FileStorage(str(path)).lock(LOCK_NAME)
-    if lock.acquire():
-        return lock
-    if on_wait is not None:
-        on_wait()
     deadline = time.monotonic() + max(0.0, timeout)
     while not lock.acquire():
         if time.monotonic() >= deadline:
             raise IndexLockedError(f"index at {path} is locked by another writer "
                                    f"(waited {timeout:g} s); try again when it has finished")
+        if on_wait is not None:
+            on_wait()
+            on_wait = None
         time.sleep(0.1)
     return lock
-
-
-def is_locked(path: Path) -> bool:
-    """True while another process holds the writer lock (a non-blocking probe)."""
-    try:
-        lock = acquire_lock(path, 0.0)
-    except IndexLockedError:
-        return True
-    except OSError:
-        return False
-    lock.release()
-    return False
 
 
 def remove_leftovers(path: Path, live_segments: Iterable[str]) -> None:

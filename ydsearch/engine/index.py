@@ -15,9 +15,8 @@ from typing import Callable, Iterable, Optional
 
 from ..errors import IndexCorruptError, YdsearchError
 from ..models import Document
-from .files import (INDEX_NAME, acquire_lock, check_segment_files, clear, damaged,
-                    interrupted_create, is_locked, lock_timeout, only_index_files,
-                    remove_leftovers, unwritable)
+from .files import (INDEX_NAME, acquire_lock, clear, damaged, interrupted_create,
+                    lock_timeout, only_index_files, remove_leftovers, unwritable)
 from .report import IndexReport
 from .manifest import MANIFEST_NAME, REBUILD_HINT, read_manifest, write_manifest
 
@@ -111,21 +110,23 @@ class Index:
     def add(self, paths, *, on_error: Optional[Callable[[str, str], None]] = None,
             progress: Optional[Callable[[int, int], None]] = None,
             batch_size: Optional[int] = None, lock_timeout: Optional[float] = None,
-            workers: int = 1, on_commit=None, on_wait=None) -> IndexReport:
+            workers: int = 1, on_commit=None, on_wait=None, on_read=None,
+            report: Optional[IndexReport] = None) -> IndexReport:
         """Index files, folders and JSONL files; see :meth:`add_documents`.
 
         ``workers`` > 1 parses and prepares articles in that many processes
-        while this one writes the index.
+        while this one writes the index.  ``on_read(n)`` is called with the
+        input bytes of each article read (for progress).
         """
         from ..pipeline.reader import iter_sources
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        report = IndexReport()
+        report = report or IndexReport()
         refused = self._refusal_handler(report, on_error)
         sources = iter_sources([str(p) for p in paths], on_error=refused)
         return self._ingest(sources, report, refused, progress=progress, on_commit=on_commit,
-                            on_wait=on_wait, batch_size=batch_size,
+                            on_wait=on_wait, on_read=on_read, batch_size=batch_size,
                             lock_timeout=lock_timeout, workers=workers)
 
     def add_documents(self, docs: Iterable[Document], *, report: Optional[IndexReport] = None,
@@ -134,7 +135,9 @@ class Index:
                       on_error: Optional[Callable[[str, str], None]] = None,
                       on_commit=None, on_wait=None, workers: int = 1) -> IndexReport:
         """Add parsed documents, committing every 20,000 paragraphs (or
-        ``batch_size`` documents).
+        ``batch_size`` documents).  ``on_wait()`` is called once before waiting
+        for another process's writer lock; ``on_commit("start")`` and
+        ``on_commit("end")`` around each commit.
 
         Each document's paragraphs (and the deletion of its older version) go
         into one commit, so a crash leaves whole documents only.  A second
@@ -167,19 +170,29 @@ class Index:
             self._refresh()
         return report
 
-    def _writer(self, timeout: Optional[float], on_wait=None):
-        """A writer holding the lock (waiting up to ``timeout`` seconds for it)."""
+    def _writer(self, timeout: Optional[float], on_wait=None, into: Optional[list] = None):
+        """A writer holding the lock (waiting up to ``timeout`` seconds for it),
+        also appended to ``into`` before a Ctrl-C held back meanwhile strikes, so
+        that the caller can discard it.
+
+        What writers killed before their commit left is removed first."""
+        from .signals import interrupts_held
         from .writer import BulkWriter
 
         timeout = _timeout(timeout)
         try:
             lock = acquire_lock(self.path, timeout, on_wait)   # raises IndexLockedError
-            try:
-                remove_leftovers(self.path, [s.segid for s in self._ix._read_toc().segments])
-                return BulkWriter(self._ix, lock)
-            except BaseException:
-                lock.release()
-                raise
+            with interrupts_held():
+                try:
+                    remove_leftovers(self.path,
+                                     [s.segid for s in self._ix._read_toc().segments])
+                    writer = BulkWriter(self._ix, lock)
+                except BaseException:
+                    lock.release()
+                    raise
+                if into is not None:
+                    into.append(writer)
+                return writer
         except PermissionError as e:
             raise unwritable(self.path, e) from None
 
@@ -214,6 +227,7 @@ class Index:
 
     def view(self):
         """The :class:`~ydsearch.engine.view.IndexView` of the last commit."""
+        from .files import check_segment_files
         from .view import IndexView, leaf_segments
 
         with self._lock:
@@ -322,7 +336,13 @@ class Index:
 
     def being_written(self) -> bool:
         """True while another process holds this index's writer lock."""
-        return is_locked(self.path)
+        from .locks import writer_active
+
+        return writer_active(self.path)
+
+    def generation(self) -> int:
+        """A number that changes with every commit (for callers that cache results)."""
+        return self._ix.latest_generation()
 
 
 def _open_toc(path: Path, read):

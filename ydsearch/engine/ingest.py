@@ -17,11 +17,7 @@ deleted, the lock released) and the worker processes are terminated; the
 exception then goes on to the caller.
 """
 import functools
-import multiprocessing
-import os
-import signal
 import time
-from collections import deque
 from typing import Iterable, Optional
 
 from ..models import Document
@@ -33,18 +29,10 @@ JOB_CHARS = 300_000           # characters of article text per worker job
 JOB_DOCS = 256                # articles per worker job at most
 
 
-def default_workers() -> int:
-    return max(1, min(4, (os.cpu_count() or 1)))
-
-
 # -- worker side --------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
 def _worker_preparer() -> Preparer:
     return Preparer()
-
-
-def _ignore_sigint():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def prepare_job(items, preparer: Optional[Preparer] = None) -> PreparedBatch:
@@ -107,17 +95,20 @@ class Ingest:
     """One run of ``Index.add`` / ``Index.add_documents``."""
 
     def __init__(self, index, *, report: IndexReport, on_error, progress=None,
-                 on_commit=None, on_wait=None, batch_size=None, lock_timeout=None, workers=1):
+                 on_commit=None, on_wait=None, on_read=None, batch_size=None,
+                 lock_timeout=None, workers=1):
         self.index = index
         self.report = report
         self.on_error = on_error
         self.progress = progress
         self.on_commit = on_commit
         self.on_wait = on_wait
+        self.on_read = on_read
         self.batch_docs = max(1, int(batch_size)) if batch_size else None
         self.lock_timeout = lock_timeout
         self.workers = max(1, int(workers or 1))
         self.writer = None
+        self.writers = []     # every writer opened: on failure, those not committed go
         self.pending_docs = self.pending_paragraphs = 0
 
     # -- deciding --------------------------------------------------------------
@@ -148,39 +139,42 @@ class Ingest:
     # -- running ----------------------------------------------------------------
     def run(self, items: Iterable) -> IndexReport:
         started = time.perf_counter()
-        known = _Known(self.index._committed_searcher())
-        pool = None
+        searcher = self.index._committed_searcher()
+        known = _Known(searcher)
+        results = None
         try:
             jobs = self._jobs(items, known)
             if self.workers > 1:
-                pool = _pool(self.workers)
-                self._run_parallel(pool, jobs)
+                from ..pipeline.parallel import in_workers
+
+                results = in_workers(prepare_job, jobs, self.workers)
             else:
                 preparer = Preparer(self.index.segmenter)
-                for job, replacing in jobs:
-                    self._write(prepare_job(job, preparer), replacing)
+                results = ((replacing, prepare_job(job, preparer)) for replacing, job in jobs)
+            for replacing, batch in results:
+                self._write(batch, replacing)
             self._commit()
         except BaseException:
-            if pool is not None:
-                pool.terminate()
-                pool = None
-            if self.writer is not None:
-                self.writer.discard()
-                self.writer = None
+            for writer in self.writers:
+                if not writer.is_closed:
+                    writer.discard()
+            self.writer = None
             raise
         finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
+            if results is not None:
+                results.close()           # stops the worker processes now
             known._s = None
+            searcher.close()
         self.report.seconds = time.perf_counter() - started
         return self.report
 
     def _jobs(self, items, known):
-        """Groups of accepted articles, with the ids among them that replace others."""
+        """``(ids that replace an indexed version, articles)`` of each job."""
         limit = min(JOB_DOCS, self.batch_docs or JOB_DOCS)
         job, replacing, chars = [], set(), 0
         for item in items:
+            if self.on_read is not None:
+                self.on_read(getattr(item, "size", 0))
             decision = self._decide(item, known)
             if decision is None:
                 continue
@@ -189,21 +183,10 @@ class Ingest:
                 replacing.add(item.doc_id)
             chars += len(getattr(item, "text", "") or "") or 1000
             if len(job) >= limit or chars >= JOB_CHARS:
-                yield job, replacing
+                yield replacing, job
                 job, replacing, chars = [], set(), 0
         if job:
-            yield job, replacing
-
-    def _run_parallel(self, pool, jobs):
-        inflight = deque()
-        for job, replacing in jobs:
-            inflight.append((pool.apply_async(prepare_job, (job,)), replacing))
-            while len(inflight) > 2 * self.workers:
-                result, rep = inflight.popleft()
-                self._write(result.get(), rep)
-        while inflight:
-            result, rep = inflight.popleft()
-            self._write(result.get(), rep)
+            yield replacing, job
 
     def _write(self, batch: PreparedBatch, replacing) -> None:
         for path, reason in batch.refused:
@@ -212,7 +195,7 @@ class Ingest:
         if not batch.docs:
             return
         if self.writer is None:
-            self.writer = self.index._writer(self.lock_timeout, self.on_wait)
+            self.writer = self.index._writer(self.lock_timeout, self.on_wait, self.writers)
         for doc_id, _ in batch.docs:
             if doc_id in replacing:
                 self.writer.delete_by_term("doc_id", doc_id)
@@ -236,19 +219,10 @@ class Ingest:
         from .writer import merge_policy
 
         if self.on_commit:
-            self.on_commit("begin")
+            self.on_commit("start")
         writer, self.writer = self.writer, None
-        try:
-            writer.commit(mergetype=merge_policy)
-        except BaseException:
-            if not writer.is_closed:
-                writer.discard()
-            raise
+        writer.commit(mergetype=merge_policy)       # on failure, run() discards it
+        self.writers.remove(writer)
         self.pending_docs = self.pending_paragraphs = 0
         if self.on_commit:
             self.on_commit("end")
-
-
-def _pool(workers: int):
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(workers, initializer=_ignore_sigint)

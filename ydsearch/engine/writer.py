@@ -180,8 +180,14 @@ class BulkWriter(SegmentWriter):
 
         Safe to call in any state (after a failed commit too); committed
         segments are untouched: if the commit got as far as its table of
-        contents, only the lock is released.
+        contents, only the lock is released.  Ctrl-C waits until it is done.
         """
+        from .signals import interrupts_held
+
+        with interrupts_held():
+            self._discard()
+
+    def _discard(self) -> None:
         from whoosh.index import TOC
 
         committed = self.storage.file_exists(TOC._filename(self.indexname, self.generation))

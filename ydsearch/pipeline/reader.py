@@ -50,6 +50,10 @@ class Source:
     text: str
     meta: dict
     content_hash: str
+    #: Input bytes this article was read from, for progress: the file of a
+    #: ``.txt``; for JSONL the bytes read since the previous article (compressed
+    #: bytes for ``.gz``), so the sizes of a file's articles add up to the file.
+    size: int = 0
 
 
 def _report(path: str, message: str, on_error: ErrorHandler) -> None:
@@ -231,7 +235,7 @@ def _read_txt(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     if problem:
         _report(path, problem, on_error)
         return
-    yield Source(path, _stem(path), text, meta, hashlib.sha256(data).hexdigest())
+    yield Source(path, _stem(path), text, meta, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def _open_lines(path: str):
@@ -240,7 +244,8 @@ def _open_lines(path: str):
     return open(path, "rb")
 
 
-def _parse_line(raw: bytes, path: str, lineno: int) -> Tuple[Optional[Source], str]:
+def _parse_line(raw: bytes, path: str, lineno: int,
+                size: int = 0) -> Tuple[Optional[Source], str]:
     try:
         record = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
     except UnicodeDecodeError:
@@ -254,7 +259,8 @@ def _parse_line(raw: bytes, path: str, lineno: int) -> Tuple[Optional[Source], s
         return None, "no 'text' field"
     doc_id = record.get("id")
     doc_id = str(doc_id) if doc_id not in (None, "") else f"{_stem(path)}-{lineno}"
-    return Source(path, doc_id, text, pick_meta(record), hashlib.sha256(raw).hexdigest()), ""
+    return Source(path, doc_id, text, pick_meta(record), hashlib.sha256(raw).hexdigest(),
+                  size), ""
 
 
 def _read_jsonl(path: str, on_error: ErrorHandler) -> Iterator[Source]:
@@ -263,6 +269,8 @@ def _read_jsonl(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     try:
         with _open_lines(path) as fh:
             lineno = 0
+            position = getattr(fh, "fileobj", fh)   # the file on disk, under gzip
+            consumed = 0
             while True:
                 raw = fh.readline(MAX_LINE_BYTES + 1)
                 if not raw:
@@ -274,12 +282,14 @@ def _read_jsonl(path: str, on_error: ErrorHandler) -> Iterator[Source]:
                 if not raw.strip():
                     continue
                 count += 1
-                src, reason = _parse_line(raw.rstrip(b"\r\n"), path, lineno)
+                src, reason = _parse_line(raw.rstrip(b"\r\n"), path, lineno,
+                                          position.tell() - consumed)
                 if src is None:
                     bad.append((f"{path}:{lineno}", reason))
                     if on_error is not None:
                         on_error(*bad.pop())
                     continue
+                consumed += src.size
                 yield src
     except (OSError, EOFError, zlib.error) as exc:
         bad.append((path, f"cannot read ({getattr(exc, 'strerror', None) or exc})"))
@@ -288,6 +298,12 @@ def _read_jsonl(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     for where, message in bad[:1]:
         extra = f" (and {len(bad) - 1} more bad lines)" if len(bad) > 1 else ""
         _report(where, message + extra, on_error)
+
+
+def input_files(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
+    """The files :func:`iter_sources` reads for ``paths`` (missing or unknown ones left
+    out), e.g. to add up their sizes for a progress bar."""
+    return list(_expand(paths, lambda path, message: None))
 
 
 def iter_sources(paths: Union[PathLike, Iterable[PathLike]],
