@@ -19,6 +19,7 @@ import click
 
 from .. import __version__
 from ..errors import IndexNotFoundError, YdsearchError
+from .serve import serve as serve_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -620,6 +621,9 @@ def trend(ctx, query, by, top, as_json, **kw):
     if t.unattributed:
         _info(f"{t.unattributed} matching passage{'s' * (t.unattributed != 1)} "
               f"without a {by}")
+
+
+cli.add_command(serve_command)
 
 
 def main():

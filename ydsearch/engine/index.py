@@ -382,6 +382,11 @@ class Index:
     def doc_count(self) -> int:
         return self._ix.doc_count()
 
+    def generation(self) -> int:
+        """A number that changes with every commit on disk (whoosh's TOC generation);
+        cheap (one directory listing), for long-running readers to notice new commits."""
+        return self._ix.latest_generation()
+
 
 def _lock_timeout(value: Optional[float]) -> float:
     if value is not None:
