@@ -81,9 +81,12 @@ class Server:
         self.stop()
 
 
-def chromium(width: int = 1280, height: int = 900, javascript: bool = True):
+def chromium(width: int = 1280, height: int = 900, javascript: bool = True,
+             phone: bool = False):
     """A headless Chromium driven by Selenium, with a fresh profile folder
-    (removed by ``quit_chromium``)."""
+    (removed by ``quit_chromium``).  ``phone``: a touch screen of ``width`` x
+    ``height`` CSS pixels at twice the density (headless windows are at least 500
+    pixels wide, so a phone is emulated)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -102,6 +105,10 @@ def chromium(width: int = 1280, height: int = 900, javascript: bool = True):
                                         {"profile.managed_default_content_settings.javascript": 2})
     drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     drv.ydsearch_profile = profile
+    if phone:
+        drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 2,
+                             "mobile": True})
     drv.set_page_load_timeout(60)
     return drv
 

@@ -14,6 +14,7 @@ YEAR_TOP, YEAR_BOTTOM, SIDE = 18, 22, 6
 ROW, LABEL_W, COUNT_W = 22, 80, 30
 TOP_SPEAKERS = 10
 MAX_YEAR_LABELS = 12
+MAX_COLUMN = 26      # a column is at most this wide, however few the years
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def year_chart(counts: Sequence[Tuple[int, int]], total: int, link: Callable[[st
     buckets = year_buckets(counts)
     top = max((c for _, c in buckets), default=0)
     n = len(buckets)
-    slot = (WIDTH - 2 * SIDE) / max(n, 1)
+    slot = min((WIDTH - 2 * SIDE) / max(n, 1), MAX_COLUMN / 0.7)
+    left = (WIDTH - n * slot) / 2                 # the columns are centred
     room = YEAR_HEIGHT - YEAR_TOP - YEAR_BOTTOM
     every = -(-n // MAX_YEAR_LABELS) if n else 1
     bars = []
@@ -63,7 +65,7 @@ def year_chart(counts: Sequence[Tuple[int, int]], total: int, link: Callable[[st
         if count:
             h = max(h, 1.5)
         bars.append(Bar(label=str(year), count=count, href=link(str(year)),
-                        x=round(SIDE + i * slot + slot * 0.15, 1), y=round(YEAR_TOP + room - h, 1),
+                        x=round(left + i * slot + slot * 0.15, 1), y=round(YEAR_TOP + room - h, 1),
                         w=round(slot * 0.7, 1), h=round(h, 1), active=active == str(year),
                         show_label=(n - 1 - i) % every == 0))
     counted = sum(c for _, c in buckets)

@@ -12,6 +12,7 @@ import signal
 import socket
 import threading
 from typing import Callable
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from ..errors import YdsearchError
 
@@ -60,20 +61,35 @@ def handler_class(quiet: bool):
     from werkzeug.urls import uri_to_iri
 
     class Handler(WSGIRequestHandler):
+        def make_environ(self):
+            # http.server reads the request line as Latin-1, one character per byte
+            # sent, and Werkzeug encodes that again as UTF-8: Chinese sent as raw
+            # UTF-8 (curl 'http://…/api/search?q=生态绿色') arrives garbled.  Give
+            # the app the bytes as sent, as Latin-1 strings (PEP 3333).
+            environ = super().make_environ()
+            if not self.path.isascii():
+                parts = urlsplit(self.path)
+                path = f"/{parts.netloc}{parts.path}" if parts.netloc and not parts.scheme \
+                    else parts.path
+                environ["PATH_INFO"] = unquote_to_bytes(path.encode("latin-1")).decode("latin-1")
+                environ["QUERY_STRING"] = parts.query
+                environ["REQUEST_URI"] = environ["RAW_URI"] = self.path
+            return environ
+
         def log_request(self, code="-", size="-"):
             if quiet:
                 return
             try:
-                line = f"{self.command} {uri_to_iri(self.path)} {self.request_version}"
-            except AttributeError:        # a malformed request line
+                path = self.path.encode("latin-1").decode("utf-8", "replace")
+                line = f"{self.command} {uri_to_iri(path)} {self.request_version}"
+            except (AttributeError, UnicodeError):        # a malformed request line
                 line = self.requestline
             self.log("info", '"%s" %s %s', line.translate(CONTROL), code, size)
 
     return Handler
 
 
-def serve(app, host: str, port: int, say: Callable[[str], None], quiet: bool = False,
-          ready: Callable[[str], None] = lambda url: None) -> None:
+def serve(app, host: str, port: int, say: Callable[[str], None], quiet: bool = False) -> None:
     """Serve ``app`` until Ctrl+C or SIGTERM; ``say`` prints the URL and notices."""
     from werkzeug.serving import make_server
 
@@ -83,19 +99,19 @@ def serve(app, host: str, port: int, say: Callable[[str], None], quiet: bool = F
                          request_handler=handler_class(quiet))
     sock.close()          # make_server holds its own duplicate of the descriptor
     logging.getLogger("werkzeug").setLevel(logging.INFO)
-    url = url_of(server.socket)
-    say(f"serving {url} (Ctrl+C to stop)")
-    if not is_loopback(address):
-        say(f"warning: listening on {address}, so other machines can reach this page; "
-            f"it has no login and no encryption")
+
     def on_signal(signum, frame):
         raise KeyboardInterrupt
 
     previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, on_signal)
-    ready(url)
     try:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, on_signal)
+        url = url_of(server.socket)
+        if not is_loopback(address):
+            say(f"warning: listening on {address}, so other machines can reach this page; "
+                f"it has no login and no encryption")
+        say(f"serving {url} (Ctrl+C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
