@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 from tests.drivers.browser import REPO, Server
 from ydsearch import bundled_seeds
 from ydsearch.engine.index import Index

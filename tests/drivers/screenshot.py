@@ -4,7 +4,7 @@
 
 Builds the seed index in a temporary folder, starts ``ydsearch serve`` and a
 headless Chromium (as ``tests/test_browser.py`` does), types the query into
-the page, picks a year from the facets, and saves the window as a PNG.  The
+the page (optionally clicks a year facet), and saves the window as a PNG.  The
 fonts are the system's (Debian: ``fonts-noto-cjk`` draws the Chinese).
 """
 import argparse
@@ -19,7 +19,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", nargs="?", default="docs/screenshot.png", help="PNG to write")
     ap.add_argument("--query", default="一体化", help="query typed into the page")
-    ap.add_argument("--year", default="2020", help="year facet to click ('' for none)")
+    ap.add_argument("--year", default="", help="a year facet to click after typing")
     ap.add_argument("--chart", default="year", choices=("year", "speaker"))
     ap.add_argument("--width", type=int, default=1200)
     ap.add_argument("--height", type=int, default=880)

@@ -162,7 +162,10 @@ def problem(status: int, message: str, param: Optional[str] = None,
 def failed(e: Exception):
     """Every exception a view lets through ends here: a status, never a traceback."""
     if isinstance(e, HTTPException):
-        return problem(e.code or 500, e.description or e.name)
+        resp = problem(e.code or 500, e.description or e.name)
+        if getattr(e, "valid_methods", None):        # 405: say what is allowed
+            resp.headers["Allow"] = ", ".join(e.valid_methods)
+        return resp
     if isinstance(e, NotFoundError):
         return problem(404, str(e))
     if isinstance(e, QuerySyntaxError):

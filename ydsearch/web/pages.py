@@ -11,8 +11,8 @@ from .. import browse
 from ..errors import QuerySyntaxError
 from .app import open_index
 from .chart import speaker_chart, year_chart
-from .params import (FILTERS, MAX_CONTEXT, MAX_PAGE, PAGE_SIZE, ParamError, choice_param,
-                     flag_param, int_param, search_request)
+from .params import (MAX_CONTEXT, MAX_PAGE, PAGE_SIZE, ParamError, choice_param, flag_param,
+                     int_param, search_request)
 from .view import (KIND_LABELS, Links, active_filters, hit_view, page_numbers, paragraph_text,
                    safe_url)
 
@@ -105,5 +105,3 @@ def speakers():
     return _page("speakers.html", rows=browse.speakers(open_index(), include_collective=include_all),
                  include_all=include_all)
 
-
-__all__ = ["pages", "FILTERS"]
