@@ -185,3 +185,12 @@ def test_every_template_and_asset_is_package_data():
     assert files
     for f in files:
         assert any(fnmatch.fnmatch(f, p) for p in patterns), f
+
+
+def test_an_empty_index_says_so_on_the_first_page(tmp_path):
+    Index.create(tmp_path / "ix").close()
+    c = create_app(tmp_path / "ix").test_client()
+    r = c.get("/")
+    assert r.status_code == 200 and "索引是空的" in r.get_data(as_text=True)
+    r = c.get("/nowhere")
+    assert r.status_code == 404 and "no page at /nowhere" in r.get_data(as_text=True)

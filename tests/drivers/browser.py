@@ -8,6 +8,7 @@ driver's path, so its own driver manager never runs.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,10 @@ class Server:
             [sys.executable, "-m", "ydsearch", "--index", str(index_path), "serve", "--port", "0",
              "--quiet", *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", env=env, cwd=str(REPO))
+            text=True, encoding="utf-8", env=env, cwd=str(REPO),
+            # as in a terminal: Ctrl+C (SIGINT) reaches it even when this process was
+            # started in the background, where the shell ignores SIGINT for its children
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines = []
         found = threading.Event()
         self.url = None
@@ -65,7 +69,7 @@ class Server:
     def stop(self) -> int:
         """Stop it with SIGINT, as Ctrl+C would; return its exit code."""
         if self.proc.poll() is None:
-            self.proc.send_signal(2)
+            self.proc.send_signal(signal.SIGINT)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:

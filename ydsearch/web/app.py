@@ -162,7 +162,10 @@ def problem(status: int, message: str, param: Optional[str] = None,
 def failed(e: Exception):
     """Every exception a view lets through ends here: a status, never a traceback."""
     if isinstance(e, HTTPException):
-        resp = problem(e.code or 500, e.description or e.name)
+        message = {404: f"no page at {request.path}",
+                   405: f"{request.method} is not allowed: this server is read-only "
+                        f"(GET and HEAD only)"}.get(e.code or 500, e.name)
+        resp = problem(e.code or 500, message)
         if getattr(e, "valid_methods", None):        # 405: say what is allowed
             resp.headers["Allow"] = ", ".join(e.valid_methods)
         return resp
