@@ -14,7 +14,8 @@ OpenCC) load on first use.
 __version__ = "0.1.0"
 
 from .errors import (CorpusError, IndexCorruptError, IndexIncompatibleError,  # noqa: E402
-                     IndexLockedError, IndexNotFoundError, QuerySyntaxError, YdsearchError)
+                     IndexLockedError, IndexNotFoundError, NotFoundError, QuerySyntaxError,
+                     YdsearchError)
 from .models import Attendee, Document, Hit, Paragraph  # noqa: E402
 from .bundled import bundled_seeds  # noqa: E402
 
@@ -59,5 +60,5 @@ __all__ = [
     "__version__", "open_index", "parse_article", "read_documents", "parse_query",
     "normalize", "bundled_seeds", "Attendee", "Document", "Hit", "Paragraph",
     "YdsearchError", "CorpusError", "QuerySyntaxError", "IndexNotFoundError",
-    "IndexIncompatibleError", "IndexCorruptError", "IndexLockedError",
+    "IndexIncompatibleError", "IndexCorruptError", "IndexLockedError", "NotFoundError",
 ]

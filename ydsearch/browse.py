@@ -9,13 +9,13 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
-from .errors import YdsearchError
+from .errors import NotFoundError, YdsearchError
 
 # Speakers that are not people: "会议指出…" attributes a paragraph to the meeting.
 COLLECTIVE_SPEAKERS = frozenset({"会议"})
 PARAGRAPH_FIELDS = ("id", "doc_id", "index", "kind", "text", "speaker", "speaker_role")
 DOCUMENT_FIELDS = ("doc_id", "title", "meeting", "meeting_date", "published", "year", "city",
-                   "province", "source", "path")
+                   "province", "source", "path", "url", "date", "date_kind")
 
 
 def _stored(ix):
@@ -250,16 +250,16 @@ def show(ix, id: str, context: int = 2) -> Shown:
         hit = next((r for r in rows if r.get("id") == id), None)
         if hit is None:
             if rows:
-                raise YdsearchError(f"document {doc_id} has no paragraph {id!r}; "
+                raise NotFoundError(f"document {doc_id} has no paragraph {id!r}; "
                                     f"try 'ydsearch show {doc_id}'")
-            raise YdsearchError(f"no paragraph with id {id!r} in the index")
+            raise NotFoundError(f"no paragraph with id {id!r} in the index")
         at = hit.get("index", 0)
         near = [r for r in rows if abs(r.get("index", 0) - at) <= context]
         return Shown(document=document_dict(hit), paragraphs=[paragraph_dict(r) for r in near],
                      focus=id)
     rows = _doc_paragraphs(searcher, id)
     if not rows:
-        raise YdsearchError(f"no document or paragraph with id {id!r} in the index "
+        raise NotFoundError(f"no document or paragraph with id {id!r} in the index "
                             f"(paragraph ids look like <doc_id>#<n>)")
     return Shown(document=document_dict(rows[0]), paragraphs=[paragraph_dict(r) for r in rows])
 

@@ -29,6 +29,12 @@ class QuerySyntaxError(YdsearchError):
         self.column = column
 
 
+class NotFoundError(YdsearchError):
+    """No paragraph or document with the id asked for is in the index."""
+
+    exit_code: ClassVar[int] = 1
+
+
 class IndexError_(YdsearchError):
     """Base for problems with the index directory itself."""
 
@@ -63,6 +69,7 @@ __all__ = [
     "YdsearchError",
     "CorpusError",
     "QuerySyntaxError",
+    "NotFoundError",
     "IndexError_",
     "IndexNotFoundError",
     "IndexIncompatibleError",

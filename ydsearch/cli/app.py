@@ -15,6 +15,7 @@ from .cmd_lists import meetings, speakers, trend
 from .cmd_query import query
 from .common import CONTEXT, INDEX_HELP, Settings
 from .group import YdGroup
+from .serve import serve as serve_command
 
 
 @click.group("ydsearch", cls=YdGroup, context_settings=CONTEXT, no_args_is_help=True)
@@ -52,7 +53,7 @@ def cli(ctx, index, colour):
     ctx.obj = Settings(index, colour)
 
 
-for command in (index_cmd, query, show, parse, speakers, meetings, stats, trend):
+for command in (index_cmd, query, show, parse, speakers, meetings, stats, trend, serve_command):
     cli.add_command(command)
 
 

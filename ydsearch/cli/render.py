@@ -3,20 +3,11 @@
 """
 from typing import List, Optional, Sequence, Tuple
 
+from ..present import place, to_simplified_spans
 from .textwidth import Span, Style, pad, render_text, wrap_segments
 
 
 # -- hits -----------------------------------------------------------------------
-def place(city: Optional[str], province: Optional[str]) -> str:
-    """``安徽芜湖`` from province 安徽 and city 芜湖; never repeats a name."""
-    city, province = city or "", province or ""
-    if province and city.startswith(province):
-        return city
-    if city and province.endswith(city):
-        return province
-    return province + city
-
-
 def hit_header(h: dict, style: Style, width: Optional[int] = None) -> str:
     """``1. 李强 (role) · meeting · 2019-05-22 · 安徽芜湖 · source``; missing parts omitted.
 
@@ -42,28 +33,6 @@ def hit_header(h: dict, style: Style, width: Optional[int] = None) -> str:
     lines[0] = style.bold(first[:bold_end]) + first[bold_end:]
     return "\n".join([lines[0]] + ["   " + line for line in lines[1:]])
 
-
-def to_simplified_spans(text: str, spans: Sequence[Span]) -> Tuple[str, List[Span]]:
-    """``text`` in Simplified script and ``spans`` moved onto it.
-
-    The normaliser is 1:1 on cleaned paragraph text, so the spans are usually
-    unchanged; when it drops characters (glosses, zero-width) they are remapped.
-    """
-    from ..pipeline.normalize import normalize
-
-    norm = normalize(text)
-    if norm.offsets is None:
-        return norm.text, list(spans)
-    inverse = {}
-    for i, src in enumerate(norm.offsets):
-        inverse.setdefault(src, i)
-
-    def at(pos: int) -> int:
-        while pos < len(text) and pos not in inverse:
-            pos += 1
-        return inverse.get(pos, len(norm.text))
-
-    return norm.text, [(at(s), at(e) if e < len(text) else len(norm.text)) for s, e in spans]
 
 
 def paragraph_line(p: dict, style: Style, width: Optional[int], focus: bool = False,

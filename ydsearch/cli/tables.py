@@ -3,7 +3,7 @@
 """
 from typing import List, Optional, Sequence, Tuple
 
-from .render import place
+from ..present import place, years_label
 from .textwidth import display_width, pad, truncate
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -75,21 +75,6 @@ def stats_lines(data: dict) -> List[str]:
     if data.get("bundled_seeds"):
         rows.append(("seeds", f"{len(data['bundled_seeds'])} bundled seed files"))
     return [f"{pad(k, 12)}{v}" for k, v in rows]
-
-
-def years_label(years: Sequence[int]) -> str:
-    """``2019–2021, 2023`` from a sorted list of years."""
-    out, run = [], []
-    for y in years:
-        if run and y == run[-1] + 1:
-            run.append(y)
-            continue
-        if run:
-            out.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
-        run = [y]
-    if run:
-        out.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
-    return ", ".join(out)
 
 
 def human_size(n: int) -> str:

@@ -344,6 +344,11 @@ class Index:
         """A number that changes with every commit (for callers that cache results)."""
         return self._ix.latest_generation()
 
+    def generation(self) -> int:
+        """A number that changes with every commit on disk (whoosh's TOC generation);
+        cheap (one directory listing), for long-running readers to notice new commits."""
+        return self._ix.latest_generation()
+
 
 def _open_toc(path: Path, read):
     """``read(path)``, with a missing, damaged or unreadable TOC as one clear error."""
