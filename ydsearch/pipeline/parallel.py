@@ -9,21 +9,24 @@ with its path, never aborting the run.
 import multiprocessing
 import os
 from collections import deque
+from functools import partial
 from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 from ..models import Document
 from .article import parse_source
+from .calendar import Calendar
+from .calendar_data import shipped_calendar
 from .reader import ErrorHandler, Source, iter_sources
 
 BATCH = 256
 
 
-def _parse(src: Source):
+def _parse(src: Source, calendar: Optional[Calendar] = None):
     try:
-        return parse_source(src)
+        return parse_source(src, calendar)
     except Exception as e:  # a bug on one article must not stop the others
-        return (src.path, f"could not parse {src.doc_id}: {type(e).__name__}: {e}")
+        return (src.where, f"could not parse {src.doc_id}: {type(e).__name__}: {e}")
 
 
 def default_workers() -> int:
@@ -31,12 +34,14 @@ def default_workers() -> int:
 
 
 def parse_documents(paths, on_error: ErrorHandler = None,
-                    workers: Optional[int] = None) -> Iterator[Document]:
+                    workers: Optional[int] = None,
+                    calendar: Optional[Calendar] = None) -> Iterator[Document]:
     """Like ``pipeline.read_documents``, parsing in ``workers`` processes (1: in process)."""
     workers = default_workers() if workers is None else workers
     sources = iter_sources(paths, on_error=on_error)
+    parse = partial(_parse, calendar=calendar if calendar is not None else shipped_calendar())
     if workers <= 1:
-        yield from _unwrap(map(_parse, sources), on_error)
+        yield from _unwrap(map(parse, sources), on_error)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
@@ -46,7 +51,7 @@ def parse_documents(paths, on_error: ErrorHandler = None,
                 batch = list(islice(sources, BATCH))
                 if not batch:
                     break
-                pending.append(pool.map_async(_parse, batch, chunksize=16))
+                pending.append(pool.map_async(parse, batch, chunksize=16))
             if not pending:
                 break
             yield from _unwrap(pending.popleft().get(), on_error)
