@@ -41,15 +41,25 @@ class IndexReport:
     documents: int = 0
     paragraphs: int = 0
     skipped_unchanged: int = 0
+    #: items with no text (nothing left after cleaning): skipped and counted, not refused
+    skipped_empty: int = 0
     replaced: int = 0
     refused: List[Tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return {"documents": self.documents, "paragraphs": self.paragraphs,
-                "skipped_unchanged": self.skipped_unchanged, "replaced": self.replaced,
+                "skipped_unchanged": self.skipped_unchanged,
+                "skipped_empty": self.skipped_empty, "replaced": self.replaced,
                 "refused": [{"path": p, "reason": r} for p, r in self.refused],
                 "seconds": round(self.seconds, 3)}
+
+
+def _where(doc: Document) -> str:
+    """How a refusal names a document: its file, and for a JSONL item its line and id."""
+    if doc.line is not None:
+        return f"{doc.path}:{doc.line} (id {doc.doc_id})"
+    return doc.path or doc.doc_id
 
 
 def _dochash(doc: Document) -> str:
@@ -171,11 +181,12 @@ class Index:
     def add(self, paths, *, on_error: Optional[Callable[[str, str], None]] = None,
             progress: Optional[Callable[[int, int], None]] = None,
             batch_size: int = DEFAULT_BATCH, lock_timeout: Optional[float] = None,
-            workers: int = 1) -> IndexReport:
+            workers: int = 1, calendar=None) -> IndexReport:
         """Index files, folders and JSONL files; see :meth:`add_documents`.
 
         ``workers`` > 1 parses articles in that many processes while this one
-        writes the index (see :mod:`ydsearch.parallel`).
+        writes the index (see :mod:`ydsearch.parallel`); ``calendar`` is the
+        meeting calendar to resolve meetings against (default: the shipped one).
         """
         from ..pipeline.parallel import parse_documents
 
@@ -188,7 +199,8 @@ class Index:
             if on_error:
                 on_error(str(p), msg)
 
-        docs = parse_documents([str(p) for p in paths], on_error=refused, workers=workers)
+        docs = parse_documents([str(p) for p in paths], on_error=refused, workers=workers,
+                               calendar=calendar)
         return self.add_documents(docs, report=report, progress=progress,
                                   batch_size=batch_size, lock_timeout=lock_timeout,
                                   on_error=refused)
@@ -220,7 +232,7 @@ class Index:
                 first = seen.get(doc.doc_id)
                 if first is not None:
                     if first != (doc.path, doc.content_hash):
-                        on_error(doc.path or doc.doc_id,
+                        on_error(_where(doc),
                                  f"duplicate document id {doc.doc_id!r}: already indexed "
                                  f"from {first[0] or '(no path)'} in this run; "
                                  f"rename one of them")
@@ -230,12 +242,11 @@ class Index:
                 seen[doc.doc_id] = (doc.path, doc.content_hash)
                 problem = _unstorable(doc)
                 if problem:
-                    on_error(doc.path or doc.doc_id, problem)
+                    on_error(_where(doc), problem)
                     continue
                 if not doc.paragraphs:
-                    # Nothing to store (and nothing that would let a re-run skip it).
-                    on_error(doc.path or doc.doc_id, "no paragraphs left after cleaning; "
-                                                     "nothing to index")
+                    # An item with no text: nothing to store; counted, not refused.
+                    report.skipped_empty += 1
                     continue
                 if writer is None:
                     writer = self._writer(lock_timeout)
