@@ -207,6 +207,19 @@ def _dump(data):
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def calendar_option(f):
+    """``--calendar FILE`` (or ``$YDSEARCH_CALENDAR``): meetings to add to the shipped calendar."""
+    return click.option("--calendar", "calendar_file", metavar="FILE", envvar="YDSEARCH_CALENDAR",
+                        help="A JSON file of meetings added to the shipped calendar "
+                             "(or $YDSEARCH_CALENDAR); see README.")(f)
+
+
+def _calendar(path):
+    from ..pipeline.calendar_data import load_calendar
+
+    return load_calendar(path or None)
+
+
 def filter_options(f):
     """The filter options shared by ``query`` and ``trend``."""
     opts = [
@@ -307,8 +320,9 @@ def cli(ctx, index, colour):
 @click.option("--workers", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Processes that parse articles while this one writes the index "
                    "(0: one per core, at most 4; 1: parse in this process).")
+@calendar_option
 @click.pass_context
-def index_cmd(ctx, paths, rebuild, as_json, workers):
+def index_cmd(ctx, paths, rebuild, as_json, workers, calendar_file):
     """Index articles: .txt files, folders, .jsonl and .jsonl.gz batches.
 
     With no PATH, index the bundled seed articles.  Unchanged articles are
@@ -326,6 +340,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
 
     path, explicit = _index_target(ctx)
     inputs = list(paths) or [str(bundled_seeds())]
+    calendar = _calendar(calendar_file)
     if rebuild or _is_blank(path):
         if not explicit:
             stamp = path / "bundled.json"
@@ -344,7 +359,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
         if workers == 0:
             from ..pipeline.parallel import default_workers
             workers = default_workers()
-        report = ix.add(inputs, progress=progress, workers=workers)
+        report = ix.add(inputs, progress=progress, workers=workers, calendar=calendar)
     finally:
         if progress:
             progress.done()
@@ -359,6 +374,9 @@ def index_cmd(ctx, paths, rebuild, as_json, workers):
           f"{report.paragraphs} paragraphs in {report.seconds:.1f} s"
           f" ({report.skipped_unchanged} unchanged skipped, {report.replaced} replaced)"
           f" into {path}")
+    if report.skipped_empty:
+        n = report.skipped_empty
+        _info(f"skipped {n} empty item{'s' * (n != 1)} (no text)")
     for p, reason in report.refused:
         _info(f"refused {p}: {reason}")
     if report.refused:
@@ -487,8 +505,9 @@ def show(ctx, id, context, script, as_json):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per document per line (JSON Lines).")
+@calendar_option
 @click.pass_context
-def parse(ctx, paths, as_json):
+def parse(ctx, paths, as_json, calendar_file):
     """Parse articles without indexing them (to check what the index would hold).
 
     \b
@@ -502,7 +521,9 @@ def parse(ctx, paths, as_json):
     refused = []
     style, width = _style(ctx), _width()
     first = True
-    for doc in read_documents(list(paths), on_error=lambda p, m: refused.append((p, m))):
+    calendar = _calendar(calendar_file)
+    for doc in read_documents(list(paths), on_error=lambda p, m: refused.append((p, m)),
+                              calendar=calendar):
         if as_json:
             click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
         else:
@@ -538,22 +559,30 @@ def speakers(ctx, include_all, as_json):
 
 
 @cli.command()
+@click.option("--indexed", is_flag=True, help="Only meetings with indexed documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@calendar_option
 @click.pass_context
-def meetings(ctx, as_json):
-    """List the indexed documents: date, place, source, paragraphs, meeting.
+def meetings(ctx, indexed, as_json, calendar_file):
+    """List the meeting calendar with the documents indexed for each meeting.
+
+    Calendar meetings come first by date, with meetings that indexed documents
+    report but the calendar lacks ("not in calendar").  Each document line gives
+    its id, source and URL (or its file).
 
     \b
     Examples:
       ydsearch meetings
-      ydsearch meetings --json | jq -r '.[].meeting'
+      ydsearch meetings --indexed --json | jq -r '.[] | .date + " " + .name'
+      ydsearch meetings --calendar my-meetings.json
     """
     from .. import browse
     from .render import meetings_table
 
-    rows = browse.meetings(_open(ctx))
+    calendar = _calendar(calendar_file)
+    rows = browse.meetings(_open(ctx), calendar, indexed_only=indexed)
     _listing(rows, as_json, meetings_table,
-             "the index is empty; run 'ydsearch index PATH' to add articles")
+             "no meetings: the calendar is empty and no indexed document reports one")
 
 
 @cli.command()
