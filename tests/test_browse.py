@@ -28,18 +28,28 @@ def test_speakers_sorted_and_without_collective(seed_index):
     assert "会议" in [s.name for s in browse.speakers(seed_index, include_collective=True)]
 
 
-def test_meetings_one_per_document(seed_index):
+def test_meetings_list_the_calendar_with_the_documents_of_each_meeting(seed_index):
     rows = browse.meetings(seed_index)
-    assert len(rows) == 5
-    assert {m.doc_id for m in rows} == {
-        "000_cc6c4b9cc009c9ed", "001_c5f8348639d988a3", "002_5193d941dd620fcc",
-        "003_dc0062237cc1f7e7", "004_77abf43838bf8768"}
-    first = rows[0]
-    assert first.doc_id == "000_cc6c4b9cc009c9ed" and first.date == "2019-05-22"
-    assert first.city == "芜湖" and first.province == "安徽"
-    assert sum(m.paragraphs for m in rows) == seed_index.doc_count()
+    by_doc = {d.doc_id: m for m in rows for d in m.documents}
+    assert set(by_doc) == {"000_cc6c4b9cc009c9ed", "001_c5f8348639d988a3", "002_5193d941dd620fcc",
+                           "003_dc0062237cc1f7e7", "004_77abf43838bf8768"}
+    assert by_doc["000_cc6c4b9cc009c9ed"].meeting_id == "leaders-2019"
+    assert by_doc["002_5193d941dd620fcc"].meeting_id == "xi-2023"
+    assert (by_doc["002_5193d941dd620fcc"].date, by_doc["002_5193d941dd620fcc"].city) == \
+        ("2023-11-30", "上海")
+    chuzhou = by_doc["004_77abf43838bf8768"]      # a city meeting the calendar does not hold
+    assert not chuzhou.in_calendar and chuzhou.date == "2023-12-19" and chuzhou.city == "滁州"
+    assert len({m.name for m in rows}) == len(rows)               # each meeting once
+    calendar_rows = [m for m in rows if m.in_calendar]
+    assert any(not m.documents for m in calendar_rows)            # the calendar, not just the index
+    assert "leaders-2021" in {m.meeting_id for m in calendar_rows}
     dated = [m.date for m in rows if m.date]
     assert dated == sorted(dated)
+    doc = by_doc["003_dc0062237cc1f7e7"].documents[0]
+    assert doc.path.endswith("003_dc0062237cc1f7e7.txt") and doc.path.startswith("/")
+    assert doc.date_kind == "meeting" and doc.published == "2024-06-12"
+    indexed = browse.meetings(seed_index, indexed_only=True)
+    assert all(m.documents for m in indexed) and len(indexed) == 5
 
 
 def test_stats(seed_index, seed_index_path):
@@ -151,7 +161,11 @@ def test_hit_header_omits_missing():
          "meeting": "2019年度长三角地区主要领导座谈会", "meeting_date": "2019-05-22",
          "city": "芜湖", "province": "安徽", "source": None, "title": None, "published": None}
     line = render.hit_header(h, textwidth.Style())
-    assert line == "1. 李强 (上海市委书记) · 2019年度长三角地区主要领导座谈会 · 2019-05-22 · 安徽芜湖"
+    assert line == ("1. 李强 (上海市委书记) · 2019年度长三角地区主要领导座谈会 · 2019-05-22 (meeting)"
+                    " · 安徽芜湖")
+    published = dict(h, meeting=None, meeting_date=None, published="2024-11-17",
+                     date="2024-11-17", date_kind="published")
+    assert "2024-11-17 (published)" in render.hit_header(published, textwidth.Style())
     assert "None" not in render.hit_header({"rank": 2}, textwidth.Style())
     assert render.place("上海", "上海") == "上海"
 

@@ -20,7 +20,7 @@ HIT_FIELDS = {"rank", "score", "id", "doc_id", "index", "kind", "text", "text_si
               "highlights", "snippet", "snippet_highlights"}
 DOC_FIELDS = {"doc_id", "title", "published", "source", "url", "meeting", "meeting_date",
               "meeting_end_date", "year", "city", "province", "script", "attendees", "path",
-              "content_hash", "paragraphs", "date", "date_kind", "meeting_id"}
+              "content_hash", "paragraphs", "date", "date_kind", "meeting_id", "line"}
 PARAGRAPH_FIELDS = {"id", "index", "kind", "text", "text_simplified", "speaker", "speaker_role"}
 
 
@@ -110,8 +110,8 @@ def test_query_header_layout(yd):
     assert hs, r.stdout
     for h in hs:
         assert re.match(r"\d+\. 李强 \(.+\) · 2019年度长三角地区主要领导座谈会 · 2019-05-22 "
-                        r"· 安徽芜湖 · 中安在线$", h), h
-    assert re.search(r"^   000_cc6c4b9cc009c9ed#\d+$", r.stdout, re.M)
+                        r"\(meeting\) · 安徽芜湖 · 中安在线$", h), h
+    assert re.search(r"^   000_cc6c4b9cc009c9ed#\d+ · \S*000_cc6c4b9cc009c9ed\.txt$", r.stdout, re.M)
 
 
 def test_query_filters_json(yd):
@@ -208,7 +208,7 @@ def test_query_paging(yd):
 def test_query_wraps_to_columns(yd):
     r = yd("query", "生态绿色", "-n", 1, "--full", env={"COLUMNS": "50"})
     from ydsearch.cli.textwidth import display_width
-    body = r.stdout.splitlines()[1:-1]
+    body = r.stdout.splitlines()[1:-2]     # the id line (id · file or URL) is not wrapped
     assert len(body) > 2 and all(display_width(line) <= 50 for line in body)
 
 
@@ -339,7 +339,8 @@ def test_default_index_user_rebuild_left_alone(isolated):
     assert r.exit_code == 0
     r = invoke("meetings", "--json")
     assert r.exit_code == 0 and "building" not in r.stderr and "updating" not in r.stderr
-    assert [m["doc_id"] for m in json.loads(r.stdout)] == ["001_c5f8348639d988a3"]
+    docs = [d["doc_id"] for m in json.loads(r.stdout) for d in m["documents"]]
+    assert docs == ["001_c5f8348639d988a3"]
 
 
 # -- show, parse, browse -------------------------------------------------------------------
@@ -399,11 +400,22 @@ def test_speakers(yd):
 
 def test_meetings(yd):
     r = yd("meetings")
-    assert r.exit_code == 0
+    assert r.exit_code == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
-    assert len(lines) == 6 and lines[1].startswith("2019-05-22  000_cc6c4b9cc009c9ed  安徽芜湖")
-    rows = json.loads(yd("meetings", "--json").stdout)
-    assert len(rows) == 5 and rows[0]["meeting"] == "2019年度长三角地区主要领导座谈会"
+    assert lines[0].split() == ["date", "calendar", "place", "docs", "meeting"]
+    at = lines.index(next(line for line in lines if "2019年度长三角地区主要领导座谈会" in line))
+    assert re.match(r"2019-05-22\s+leaders-2019\s+安徽芜湖\s+1\s+2019年度", lines[at])
+    assert re.match(r"    000_cc6c4b9cc009c9ed · 中安在线 · \S*000_cc6c4b9cc009c9ed\.txt$",
+                    lines[at + 1])
+    assert any(re.match(r"2023-11-30\s+xi-2023\s+上海\s+1\s+深入推进长三角一体化发展座谈会$", line)
+               for line in lines)
+    assert any(re.match(r"2023-12-19\s+-\s+安徽滁州\s+1\s+全市推动", line) for line in lines)
+    assert any(re.match(r"2021-05-26\s+leaders-2021\s+江苏无锡\s+0\s", line) for line in lines)
+    rows = json.loads(yd("meetings", "--indexed", "--json").stdout)
+    assert [m["date"] for m in rows] == ["2019-05-22", "2020-06-05", "2023-11-30", "2023-12-19",
+                                         "2024-06-05"]
+    assert rows[0]["meeting_id"] == "leaders-2019" and rows[0]["in_calendar"] is True
+    assert rows[0]["documents"][0]["path"].endswith("000_cc6c4b9cc009c9ed.txt")
 
 
 def test_stats(yd, seed_index_path):

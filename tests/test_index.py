@@ -185,13 +185,13 @@ def test_rebuild_waits_for_a_running_writer(built):
     assert Index.open(built.path).doc_count() == built.doc_count() > 0
 
 
-def test_document_without_paragraphs_is_skipped_and_counted_not_stored(tmp_path):
+def test_document_without_text_is_skipped_and_counted_not_stored(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "chrome.txt").write_text("分享到\n\n扫一扫\n", encoding="utf-8")
     ix = Index.create(tmp_path / "index")
     report = ix.add(src)
-    assert report.documents == 0 and report.skipped_empty == 1 and not report.refused
+    assert report.documents == 0 and report.skipped_empty == 1 and report.refused == []
     assert ix.doc_count() == 0
 
 

@@ -137,3 +137,47 @@ def test_huge_txt_refused(tmp_path, monkeypatch):
     path.write_text("长" * 200, "utf-8")
     with pytest.raises(CorpusError, match="big.txt.*too large"):
         list(iter_sources([path]))
+
+
+# -- items located, content hashed by content only -----------------------------------
+def test_paths_are_absolute_and_jsonl_items_carry_their_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("会议召开。", "utf-8")
+    Path("b.jsonl").write_text("\n" + json.dumps({"id": "n1", "text": "第一段。"}) + "\n", "utf-8")
+    txt, item = iter_sources(["a.txt", "b.jsonl"])
+    assert txt.path == str(tmp_path / "a.txt") and txt.line is None and txt.where == txt.path
+    assert (item.path, item.line) == (str(tmp_path / "b.jsonl"), 2)
+    assert item.where == f"{tmp_path / 'b.jsonl'}:2 (id n1)"
+
+
+def test_an_item_with_empty_text_is_read_not_refused(tmp_path):
+    path = tmp_path / "e.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
+        {"id": "empty", "title": "无正文", "text": ""},
+        {"id": "missing", "title": "缺"},
+        {"id": "ok", "text": "正文。"})) + "\n", "utf-8")
+    errors = []
+    got = [s.doc_id for s in iter_sources([path], on_error=lambda p, m: errors.append((p, m)))]
+    assert got == ["empty", "ok"]
+    assert errors == [(f"{path}:2", "no 'text' field (id missing)")]
+
+
+def test_same_content_under_another_name_has_the_same_hash(tmp_path):
+    text = seed("004")
+    (tmp_path / "one.txt").write_text(text, "utf-8")
+    (tmp_path / "two.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    big5 = encodable(text, "big5")
+    (tmp_path / "three.txt").write_bytes(big5.encode("big5"))
+    (tmp_path / "four.txt").write_text(big5, "utf-8")
+    line = json.dumps({"id": "five", "text": text}, ensure_ascii=False)
+    (tmp_path / "five.jsonl").write_text(line + "\n", "utf-8")
+    h = {s.doc_id: s.content_hash for s in iter_sources([tmp_path])}
+    assert h["one"] == h["two"] == h["five"]     # name, BOM, line endings, container: no matter
+    assert h["three"] == h["four"] != h["one"]   # the encoding neither; the text does
+
+
+def test_stated_metadata_is_part_of_the_content(tmp_path):
+    (tmp_path / "a.txt").write_text("会议召开。", "utf-8")
+    before = next(iter_sources([tmp_path])).content_hash
+    (tmp_path / "a.meta.json").write_text(json.dumps({"year": 2020}), "utf-8")
+    assert next(iter_sources([tmp_path])).content_hash != before

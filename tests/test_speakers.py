@@ -40,8 +40,14 @@ def test_cue_forms():
         "与会人员考察了现场。",
         "王五代表与会各方通报了主要成果。",
         "李强在讲话中指出,要加强合作。",
+        "王五主持会议,代表与会各方通报了此次座谈会主要成果。",
+        "王五介绍说,今年以来进展顺利。",
+        "王五宣布:大会开幕。",
+        "王五强调了三点。",
     ], people)
-    assert got == ["王五", "王五", "王五", "会议", "会议", None, "王五", "李强"]
+    # narration (通报了, 主持) is not speech; 介绍说 / 宣布: are
+    assert got == ["王五", "王五", "王五", "会议", "会议", None, None, "李强", None, "王五", "王五",
+                   None]
 
 
 def test_lead_in_passes_speaker_until_heading():
@@ -97,3 +103,49 @@ def test_scale_item_speakers(scale_items, item_id):
                         published=item.get("date"))
     for index, who in EXPECT[item_id].items():
         assert doc.paragraphs[index].speaker == who, (item_id, index)
+
+
+# -- names are names, roles start with the role ----------------------------------------------
+def people_in(text):
+    from ydsearch.pipeline.people import find_people
+
+    return find_people([text])
+
+
+@pytest.mark.parametrize("text,name,role", [
+    # made-up people: the shapes of news sentences, no text of any corpus
+    ("挪威首相林德贝里当天表示，愿意扩大贸易往来。", "林德贝里", "挪威首相"),
+    ("智利总统阿斯图迪略今天发表视频讲话。", "阿斯图迪略", "智利总统"),
+    ("新西兰总理莫里斯随后回应称，将认真研究。", "莫里斯", "新西兰总理"),
+    ("奥地利总理候选人哈贝尔在维也纳说，要团结。", "哈贝尔", "奥地利总理候选人"),
+    ("蒙古国总统助理巴特尔介绍，双方会谈顺利。", "巴特尔", "蒙古国总统助理"),
+    ("不过希腊总理帕帕斯表示，预算仍需调整。", "帕帕斯", "希腊总理"),
+    ("而荷兰首相范德堡说，要加强合作。", "范德堡", "荷兰首相"),
+    ("应邀访华的秘鲁总统卡斯蒂洛在北京说，欢迎合作。", "卡斯蒂洛", "秘鲁总统"),
+    ("泰国总理兼外长颂猜表示，两国友谊深厚。", "颂猜", "泰国总理兼外长"),
+    ("马里总统阿马杜·迪亚拉当天抵达。", "阿马杜·迪亚拉", "马里总统"),
+])
+def test_names_and_roles_have_nothing_glued_on(text, name, role):
+    assert people_in(text) == {name: role}
+
+
+@pytest.mark.parametrize("text", [
+    "该国明年举行总统选举，候选人已经登记。",
+    "双方外长一致同意，要加强沟通。",
+    "总书记鲜明提出，发展是第一要务。",
+    "该国总统大选在即，各方关注。",
+])
+def test_words_are_not_taken_for_names(text):
+    assert people_in(text) == {}
+
+
+@pytest.mark.parametrize("paragraph,who", [
+    ("会见来访的代表团时，王五表示，两地友谊历久弥坚。", "王五"),
+    ("林德贝里回顾了双方合作，表示愿意继续沟通。", "林德贝里"),
+    ("王五介绍了本次会谈的安排。", None),                          # narration only
+    ("林德贝里向王五转交一封信，表示期待早日会面。", "林德贝里"),
+    ("王五介绍了情况，林德贝里表示赞同。", None),                  # no cue opens with 林德贝里
+])
+def test_what_someone_did_then_said_is_theirs(paragraph, who):
+    people = {"王五": "市长", "林德贝里": "挪威首相"}
+    assert speakers([paragraph], people) == [who]

@@ -13,9 +13,9 @@ OpenCC) load on first use.
 """
 __version__ = "0.1.0"
 
-from .errors import (CorpusError, IndexCorruptError, IndexIncompatibleError,  # noqa: E402
-                     IndexLockedError, IndexNotFoundError, NotFoundError, QuerySyntaxError,
-                     YdsearchError)
+from .errors import (CalendarError, CorpusError, IndexCorruptError,  # noqa: E402
+                     IndexIncompatibleError, IndexLockedError, IndexNotFoundError,
+                     NotFoundError, QuerySyntaxError, YdsearchError)
 from .models import Attendee, Document, Hit, Paragraph  # noqa: E402
 from .bundled import bundled_seeds  # noqa: E402
 
@@ -35,11 +35,18 @@ def parse_article(text: str, **meta):
     return _parse(text, **meta)
 
 
-def read_documents(paths, on_error=None):
+def read_documents(paths, on_error=None, calendar=None):
     """Read and parse files, folders and JSONL files into :class:`Document` objects."""
     from .pipeline.article import read_documents as _read
 
-    return _read(paths, on_error=on_error)
+    return _read(paths, on_error=on_error, calendar=calendar)
+
+
+def load_calendar(path=None):
+    """The meeting calendar: the shipped one plus the meetings of the JSON file ``path``."""
+    from .pipeline.calendar_data import load_calendar as _load
+
+    return _load(path)
 
 
 def parse_query(query: str):
@@ -57,8 +64,8 @@ def normalize(text: str):
 
 
 __all__ = [
-    "__version__", "open_index", "parse_article", "read_documents", "parse_query",
-    "normalize", "bundled_seeds", "Attendee", "Document", "Hit", "Paragraph",
-    "YdsearchError", "CorpusError", "QuerySyntaxError", "IndexNotFoundError",
+    "__version__", "open_index", "parse_article", "read_documents", "load_calendar",
+    "parse_query", "normalize", "bundled_seeds", "Attendee", "Document", "Hit", "Paragraph",
+    "YdsearchError", "CorpusError", "CalendarError", "QuerySyntaxError", "IndexNotFoundError",
     "IndexIncompatibleError", "IndexCorruptError", "IndexLockedError", "NotFoundError",
 ]

@@ -84,48 +84,8 @@ def speakers(ix, include_collective: bool = False, query: Optional[str] = None,
     return out
 
 
-# -- meetings / documents -------------------------------------------------------
-@dataclass
-class MeetingInfo:
-    doc_id: str
-    title: Optional[str]
-    meeting: Optional[str]
-    date: Optional[str]
-    meeting_date: Optional[str]
-    published: Optional[str]
-    year: Optional[int]
-    city: Optional[str]
-    province: Optional[str]
-    source: Optional[str]
-    paragraphs: int
-    speakers: List[str]
-    path: Optional[str] = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def meetings(ix) -> List[MeetingInfo]:
-    """One entry per indexed document, sorted by date (undated last), then doc id."""
-    by_doc: Dict[str, dict] = {}
-    counts: Counter = Counter()
-    spk: Dict[str, Dict[str, None]] = defaultdict(dict)
-    for s in _stored(ix):
-        d = s.get("doc_id")
-        counts[d] += 1
-        by_doc.setdefault(d, s)
-        if s.get("speaker") and s["speaker"] not in COLLECTIVE_SPEAKERS:
-            spk[d].setdefault(s["speaker"], None)
-    out = []
-    for d, s in by_doc.items():
-        out.append(MeetingInfo(
-            doc_id=d, title=s.get("title"), meeting=s.get("meeting"),
-            date=s.get("meeting_date") or s.get("published"), meeting_date=s.get("meeting_date"),
-            published=s.get("published"), year=s.get("year"), city=s.get("city"),
-            province=s.get("province"), source=s.get("source"), paragraphs=counts[d],
-            speakers=list(spk[d]), path=s.get("path")))
-    out.sort(key=lambda m: (m.date is None, m.date or "", m.doc_id))
-    return out
+# -- meetings: the calendar with the documents indexed for each (ydsearch/meetings.py)
+from .meetings import MeetingDocument, MeetingInfo, meetings  # noqa: E402,F401
 
 
 # -- stats ----------------------------------------------------------------------

@@ -19,6 +19,12 @@ class CorpusError(YdsearchError):
     exit_code: ClassVar[int] = 1
 
 
+class CalendarError(YdsearchError):
+    """A meeting-calendar file (``--calendar``, ``$YDSEARCH_CALENDAR``) is unreadable or malformed."""
+
+    exit_code: ClassVar[int] = 2
+
+
 class QuerySyntaxError(YdsearchError):
     """A query string (or a filter option) is malformed."""
 
@@ -68,6 +74,7 @@ class IndexBuildingError(YdsearchError):
 __all__ = [
     "YdsearchError",
     "CorpusError",
+    "CalendarError",
     "QuerySyntaxError",
     "NotFoundError",
     "IndexError_",

@@ -58,6 +58,9 @@ class Document:
     date_kind: Optional[str] = None
     #: The id of the meeting-calendar entry the document reports, if any.
     meeting_id: Optional[str] = None
+    #: The line of a JSONL file the document was read from (None for a ``.txt``);
+    #: with ``path`` it locates the item.
+    line: Optional[int] = None
 
     def to_dict(self) -> dict:
         return asdict(self)

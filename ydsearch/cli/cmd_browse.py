@@ -4,7 +4,8 @@ import json
 
 import click
 
-from .common import CONTEXT, index_option, info, open_index, style, width
+from .common import (CONTEXT, calendar_option, index_option, info, load_calendar, open_index,
+                     style, width)
 from .group import error_line
 
 
@@ -50,9 +51,10 @@ def show(ctx, id, context, script, as_json):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per document per line (JSON Lines).")
+@calendar_option
 @index_option
 @click.pass_context
-def parse(ctx, paths, as_json):
+def parse(ctx, paths, as_json, calendar_file):
     """Parse articles without indexing them (to check what the index would hold).
 
     \b
@@ -64,9 +66,11 @@ def parse(ctx, paths, as_json):
     from .render import outline
 
     refused = []
+    calendar = load_calendar(calendar_file)
     st, w = style(ctx), width()
     first = True
-    for doc in read_documents(list(paths), on_error=lambda p, m: refused.append((p, m))):
+    for doc in read_documents(list(paths), on_error=lambda p, m: refused.append((p, m)),
+                              calendar=calendar):
         if as_json:
             click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
         else:

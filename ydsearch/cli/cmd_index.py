@@ -6,7 +6,8 @@ import sys
 import click
 
 from ..errors import YdsearchError
-from .common import CONTEXT, index_option, index_target, info, isatty, open_explicit, plural
+from .common import (CONTEXT, calendar_option, index_option, index_target, info, isatty,
+                     load_calendar, open_explicit, plural)
 from .group import error_line
 from .interrupts import Interrupted
 
@@ -22,9 +23,10 @@ from .interrupts import Interrupted
               show_default=True, metavar="N",
               help="Documents per commit: what Ctrl-C or a failure can lose at most "
                    "(0: a commit every 20,000 paragraphs).")
+@calendar_option
 @index_option
 @click.pass_context
-def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
+def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
     """Index articles: .txt files, folders, .jsonl and .jsonl.gz batches.
 
     With no PATH, index the bundled seed articles.  Unchanged articles are
@@ -48,6 +50,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
     from ..pipeline.parallel import default_workers
     from .defaults import has_index, read_stamp, seeds_fingerprint, write_stamp
 
+    calendar = load_calendar(calendar_file)
     path, explicit = index_target(ctx)
     inputs = [str(p) for p in paths] or [str(bundled_seeds())]
     if rebuild or _is_blank(path):
@@ -91,7 +94,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
                workers=workers or default_workers(),
                on_read=progress.read if progress else None,
                progress=progress.documents if progress else None,
-               on_wait=lambda: _waiting(path), on_commit=on_commit)
+               on_wait=lambda: _waiting(path), on_commit=on_commit, calendar=calendar)
     except KeyboardInterrupt:
         raise Interrupted(_kept(committed[0])) from None
     finally:
@@ -110,8 +113,9 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size):
          f" ({report.skipped_unchanged} unchanged skipped, {report.replaced} replaced"
          + (f", {report.skipped_duplicates} copies of indexed content skipped"
             if report.skipped_duplicates else "")
-         + (f", {report.skipped_empty} empty items skipped" if report.skipped_empty else "")
          + f") into {path}")
+    if report.skipped_empty:
+        info(f"skipped {plural(report.skipped_empty, 'empty item')} (no text)")
     for p, reason in report.refused:
         info(f"refused {p}: {reason}")
     if report.refused:

@@ -4,14 +4,14 @@ import json
 
 import click
 
-from .common import (CONTEXT, WordsCommand, filter_options, index_option, info,
-                     no_match_message, open_index, plural, query_text, resolved_filters,
-                     width, words_argument)
+from .common import (CONTEXT, WordsCommand, calendar_option, filter_options, index_option, info,
+                     load_calendar, no_match_message, open_index, plural, query_text,
+                     resolved_filters, width, words_argument)
 from .output import Output, chosen_format, format_options
 
 SPEAKER_COLUMNS = ("name", "paragraphs", "documents", "years", "meetings", "roles")
-MEETING_COLUMNS = ("date", "doc_id", "title", "meeting", "meeting_date", "published", "year",
-                   "city", "province", "source", "paragraphs", "speakers", "path")
+MEETING_COLUMNS = ("date", "meeting_id", "name", "end_date", "year", "city", "province",
+                   "in_calendar", "documents")
 
 
 def _export(out, fmt, rows, columns, right=()):
@@ -31,8 +31,10 @@ def _export(out, fmt, rows, columns, right=()):
     return True
 
 
-def _listing(out, fmt, rows, columns, table, empty_message, right=()):
+def _listing(out, fmt, rows, columns, table, empty_message, right=(), flat=None):
     dicts = [r.to_dict() for r in rows]
+    if flat is not None and fmt in ("csv", "tsv", "md"):
+        dicts = [flat(d) for d in dicts]
     if not rows and fmt == "text":
         info(empty_message)
     elif not _export(out, fmt, dicts, columns, right):
@@ -81,27 +83,40 @@ def speakers(ctx, words, include_all, as_json, fmt, output, **kw):
 
 
 @click.command(context_settings=CONTEXT)
+@click.option("--indexed", is_flag=True, help="Only meetings with indexed documents.")
+@calendar_option
 @format_options()
 @index_option
 @click.pass_context
-def meetings(ctx, as_json, fmt, output):
-    """List the indexed documents: date, place, source, paragraphs, meeting.
+def meetings(ctx, indexed, as_json, fmt, output, calendar_file):
+    """List the meeting calendar with the documents indexed for each meeting.
+
+    Calendar meetings come first by date, with meetings that indexed documents
+    report but the calendar lacks ("not in calendar").  Each document line gives
+    its id, source and URL (or its file).  In CSV, TSV and Markdown the
+    documents column holds their ids.
 
     \b
     Examples:
       ydsearch meetings
-      ydsearch meetings -f md -o meetings.md
-      ydsearch meetings --json | jq -r '.[].meeting'
+      ydsearch meetings --indexed -f md -o meetings.md
+      ydsearch meetings --indexed --json | jq -r '.[] | .date + " " + .name'
+      ydsearch meetings --calendar my-meetings.json
     """
     from .. import browse
     from .tables import meetings_table
 
     fmt = chosen_format(ctx, fmt, as_json)
-    rows = browse.meetings(open_index(ctx))
+    calendar = load_calendar(calendar_file)
+    rows = browse.meetings(open_index(ctx), calendar, indexed_only=indexed)
+
+    def flat(d):
+        return dict(d, documents=" ".join(doc["doc_id"] for doc in d["documents"]))
+
     with Output(output, fmt) as out:
         _listing(out, fmt, rows, MEETING_COLUMNS, meetings_table,
-                 "the index is empty; run 'ydsearch index PATH' to add articles",
-                 right=("paragraphs",))
+                 "no meetings: the calendar is empty and no indexed document reports one",
+                 flat=flat)
 
 
 @click.command(cls=WordsCommand, context_settings=CONTEXT)

@@ -204,6 +204,19 @@ def query_text(words) -> str:
 
 
 # -- filters ------------------------------------------------------------------------------
+def calendar_option(f):
+    """``--calendar FILE`` (or ``$YDSEARCH_CALENDAR``): meetings to add to the shipped calendar."""
+    return click.option("--calendar", "calendar_file", metavar="FILE", envvar="YDSEARCH_CALENDAR",
+                        help="A JSON file of meetings added to the shipped calendar "
+                             "(or $YDSEARCH_CALENDAR); see README.")(f)
+
+
+def load_calendar(path):
+    from ..pipeline.calendar_data import load_calendar as load
+
+    return load(path or None)
+
+
 def filter_options(f):
     """The filter options shared by ``query``, ``trend`` and ``speakers``."""
     opts = [

@@ -8,6 +8,30 @@ from .textwidth import Span, Style, pad, render_text, wrap_segments
 
 
 # -- hits -----------------------------------------------------------------------
+def dated(d: dict) -> Optional[str]:
+    """The date a hit or document is filed under, saying which date it is:
+    ``2023-11-30 (meeting)`` or ``2024-11-17 (published)``."""
+    date = d.get("date") or d.get("meeting_date") or d.get("published")
+    if not date:
+        return None
+    kind = d.get("date_kind") or ("meeting" if d.get("meeting_date") else "published")
+    return f"{date} ({kind})"
+
+
+def cite(d: dict) -> Optional[str]:
+    """Where to cite a hit or document from: its URL, else its source file (relative
+    to the current folder when it is inside it; JSON always has the absolute path)."""
+    if d.get("url") or not d.get("path"):
+        return d.get("url")
+    import os
+
+    try:
+        rel = os.path.relpath(d["path"])
+    except ValueError:          # another drive (Windows)
+        return d["path"]
+    return d["path"] if rel.startswith(os.pardir) else rel
+
+
 def hit_header(h: dict, style: Style, width: Optional[int] = None) -> str:
     """``1. 李强 (role) · meeting · 2019-05-22 · 安徽芜湖 · source``; missing parts omitted.
 
@@ -17,7 +41,7 @@ def hit_header(h: dict, style: Style, width: Optional[int] = None) -> str:
     if who and h.get("speaker_role"):
         who += f" ({h['speaker_role']})"
     parts = [who] if who else []
-    for value in (h.get("meeting") or h.get("title"), h.get("meeting_date") or h.get("published"),
+    for value in (h.get("meeting") or h.get("title"), dated(h),
                   place(h.get("city"), h.get("province")), h.get("source")):
         if value:
             parts.append(str(value))
@@ -80,7 +104,7 @@ def hit_block(h: dict, style: Style, width: Optional[int], full: bool = False,
     out += [context_line(p, style, width, simplified, h.get("speaker")) for p in before]
     out.append(render_text(text, spans, style, width))
     out += [context_line(p, style, width, simplified, h.get("speaker")) for p in after]
-    out.append("   " + style.dim(h["id"]))
+    out.append("   " + style.dim(h["id"] + (f" · {cite(h)}" if cite(h) else "")))
     return "\n".join(out)
 
 
@@ -97,19 +121,23 @@ def explain_lines(res) -> List[str]:
 
 
 def document_header(d: dict, style: Style) -> List[str]:
-    meta = [d.get("meeting"), d.get("meeting_date") or d.get("published"),
-            place(d.get("city"), d.get("province")), d.get("source"), d.get("doc_id")]
-    return [style.bold(d.get("title") or d.get("doc_id") or ""),
-            " · ".join(str(v) for v in meta if v)]
+    meta = [d.get("meeting"), dated(d), place(d.get("city"), d.get("province")), d.get("source"),
+            d.get("doc_id")]
+    lines = [style.bold(d.get("title") or d.get("doc_id") or ""),
+             " · ".join(str(v) for v in meta if v)]
+    if cite(d):
+        lines.append(style.dim(cite(d)))
+    return lines
 
 
 def outline(doc, style: Style, width: Optional[int]) -> List[str]:
     """The readable outline of a parsed :class:`~ydsearch.models.Document` (``parse``)."""
     lines = [style.bold(doc.title or doc.doc_id)]
-    meta = [("id", doc.doc_id), ("meeting", doc.meeting),
+    meta = [("id", doc.doc_id), ("meeting", doc.meeting), ("calendar", doc.meeting_id),
             ("date", doc.meeting_date + (f"..{doc.meeting_end_date}" if doc.meeting_end_date
-                                         else "") if doc.meeting_date else None),
-            ("published", doc.published), ("place", place(doc.city, doc.province)),
+                                         else "") + " (meeting)" if doc.meeting_date else None),
+            ("published", doc.published), ("year", doc.year),
+            ("place", place(doc.city, doc.province)),
             ("source", doc.source), ("url", doc.url), ("script", doc.script), ("path", doc.path)]
     for k, v in meta:
         if v:

@@ -57,11 +57,23 @@ def speakers_table(rows, width: Optional[int]) -> List[str]:
 
 
 def meetings_table(rows, width: Optional[int]) -> List[str]:
-    out = [("date", "doc", "place", "source", "paras", "meeting")]
-    for m in rows:
-        out.append((m.date or "?", m.doc_id, place(m.city, m.province) or "-", m.source or "-",
-                    str(m.paragraphs), m.meeting or m.title or "-"))
-    return table(out, aligns="llllr", width=width)
+    """One line per meeting (date, calendar id or ``-`` for a meeting only documents
+    report, place, documents, name), then one indented line per document indexed
+    for it: id, source, and its URL or file."""
+    from .render import cite
+
+    body = [(m.date or (str(m.year) if m.year else "?"), m.meeting_id or "-",
+             place(m.city, m.province) or "-", str(len(m.documents)), m.name) for m in rows]
+    lines = table([("date", "calendar", "place", "docs", "meeting")] + body, aligns="lllr",
+                  width=width)
+    out = lines[:1]
+    for m, line in zip(rows, lines[1:]):
+        out.append(line)
+        for d in m.documents:
+            extra = " · ".join(v for v in (d.source, cite(d.to_dict())) if v)
+            doc_line = f"    {d.doc_id}" + (f" · {extra}" if extra else "")
+            out.append(truncate(doc_line, width) if width else doc_line)
+    return out
 
 
 def stats_lines(data: dict) -> List[str]:

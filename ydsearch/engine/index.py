@@ -111,12 +111,13 @@ class Index:
             progress: Optional[Callable[[int, int], None]] = None,
             batch_size: Optional[int] = None, lock_timeout: Optional[float] = None,
             workers: int = 1, on_commit=None, on_wait=None, on_read=None,
-            report: Optional[IndexReport] = None) -> IndexReport:
+            report: Optional[IndexReport] = None, calendar=None) -> IndexReport:
         """Index files, folders and JSONL files; see :meth:`add_documents`.
 
         ``workers`` > 1 parses and prepares articles in that many processes
         while this one writes the index.  ``on_read(n)`` is called with the
-        input bytes of each article read (for progress).
+        input bytes of each article read (for progress); ``calendar``: the meeting
+        calendar documents are resolved against (default: the shipped one).
         """
         from ..pipeline.reader import iter_sources
 
@@ -127,7 +128,7 @@ class Index:
         sources = iter_sources([str(p) for p in paths], on_error=refused)
         return self._ingest(sources, report, refused, progress=progress, on_commit=on_commit,
                             on_wait=on_wait, on_read=on_read, batch_size=batch_size,
-                            lock_timeout=lock_timeout, workers=workers)
+                            lock_timeout=lock_timeout, workers=workers, calendar=calendar)
 
     def add_documents(self, docs: Iterable[Document], *, report: Optional[IndexReport] = None,
                       progress=None, batch_size: Optional[int] = None,

@@ -35,21 +35,18 @@ def _worker_preparer() -> Preparer:
     return Preparer()
 
 
-def prepare_job(items, preparer: Optional[Preparer] = None) -> PreparedBatch:
+def prepare_job(items, preparer: Optional[Preparer] = None, calendar=None) -> PreparedBatch:
     """Parse (when needed) and prepare a job's articles; failures become refusals."""
-    from ..pipeline.article import parse_source
+    from ..pipeline.parallel import parse_or_refuse
 
     preparer = preparer or _worker_preparer()
     docs, refused = [], []
     for item in items:
-        if isinstance(item, Document):
-            docs.append(item)
-            continue
-        try:
-            docs.append(parse_source(item))
-        except Exception as e:  # a bug on one article must not stop the others
-            refused.append((item.path or item.doc_id,
-                            f"could not parse {item.doc_id}: {type(e).__name__}: {e}"))
+        parsed = item if isinstance(item, Document) else parse_or_refuse(item, calendar)
+        if isinstance(parsed, Document):
+            docs.append(parsed)
+        else:
+            refused.append(parsed)
     batch = preparer.batch(docs)
     batch.refused[:0] = refused
     return batch
@@ -96,7 +93,7 @@ class Ingest:
 
     def __init__(self, index, *, report: IndexReport, on_error, progress=None,
                  on_commit=None, on_wait=None, on_read=None, batch_size=None,
-                 lock_timeout=None, workers=1):
+                 lock_timeout=None, workers=1, calendar=None):
         self.index = index
         self.report = report
         self.on_error = on_error
@@ -104,6 +101,11 @@ class Ingest:
         self.on_commit = on_commit
         self.on_wait = on_wait
         self.on_read = on_read
+        if calendar is None:
+            from ..pipeline.calendar_data import shipped_calendar
+
+            calendar = shipped_calendar()
+        self.calendar = calendar
         self.batch_docs = max(1, int(batch_size)) if batch_size else None
         self.lock_timeout = lock_timeout
         self.workers = max(1, int(workers or 1))
@@ -120,7 +122,7 @@ class Ingest:
             if first == (path, chash):
                 self.report.skipped_unchanged += 1
             else:
-                self.on_error(path or doc_id,
+                self.on_error(getattr(item, "where", None) or path or doc_id,
                               f"duplicate document id {doc_id!r}: already indexed from "
                               f"{first[0] or '(no path)'} in this run; rename one of them")
             return None
@@ -147,10 +149,12 @@ class Ingest:
             if self.workers > 1:
                 from ..pipeline.parallel import in_workers
 
-                results = in_workers(prepare_job, jobs, self.workers)
+                work = functools.partial(prepare_job, calendar=self.calendar)
+                results = in_workers(work, jobs, self.workers)
             else:
                 preparer = Preparer(self.index.segmenter)
-                results = ((replacing, prepare_job(job, preparer)) for replacing, job in jobs)
+                results = ((replacing, prepare_job(job, preparer, self.calendar))
+                           for replacing, job in jobs)
             for replacing, batch in results:
                 self._write(batch, replacing)
             self._commit()

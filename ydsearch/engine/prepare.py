@@ -69,6 +69,14 @@ def _date_number(date: Optional[str]) -> int:
         return 0
 
 
+def where(doc: Document) -> str:
+    """How a refusal names an article: its file, and in a JSONL file its line and id."""
+    line = getattr(doc, "line", None)
+    if line is None:
+        return doc.path or doc.doc_id
+    return f"{doc.path}:{line} (id {doc.doc_id})"
+
+
 def unstorable(doc: Document) -> Optional[str]:
     """Why ``doc`` cannot be indexed, or None.
 
@@ -154,7 +162,7 @@ class Preparer:
                 continue
             problem = unstorable(doc)
             if problem:
-                out.refused.append((doc.path or doc.doc_id, problem))
+                out.refused.append((where(doc), problem))
                 continue
             self._add_document(doc, out, inverters, lengths, columns, strings)
         out.lengths = {k: np.frombuffer(v, dtype=np.int32) for k, v in lengths.items()}

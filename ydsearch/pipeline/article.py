@@ -1,13 +1,17 @@
 """Raw text → :class:`~ydsearch.models.Document`: clean → extract → speakers.
 
 ``parse_article`` is pure (no I/O); ``read_documents`` reads files with
-:func:`ydsearch.reader.iter_sources` and parses each article.
+:func:`ydsearch.reader.iter_sources` and parses each article.  Both take the
+meeting ``calendar`` to resolve meetings against (default: the shipped one,
+see :func:`ydsearch.pipeline.calendar.load_calendar`).
 """
+import re
 from typing import Iterable, Iterator, Optional, Union
 
+from ..models import Document, Paragraph
+from .calendar import Calendar
 from .clean import clean, simple
 from .extract import deck_names, extract, find_people, gazetteer
-from ..models import Document, Paragraph
 from .normalize import normalize
 from .reader import ErrorHandler, Source, iter_sources
 from .speakers import assign
@@ -16,28 +20,30 @@ from .speakers import assign
 TRADITIONAL_SHARE = 0.05
 
 
+_HAN_RE = re.compile("[\u4e00-\u9fff]+")
+
+
 def detect_script(text: str) -> str:
     """``traditional`` when t2s changes a noticeable share of the Han characters."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not han:
+    sample = "".join(_HAN_RE.findall(text, 0, 12000))[:4000]
+    if not sample:
         return "simplified"
-    sample = "".join(han[:4000])
     changed = sum(1 for a, b in zip(sample, simple(sample)) if a != b)
     return "traditional" if changed >= max(2, TRADITIONAL_SHARE * len(sample)) else "simplified"
 
 
 def parse_article(text: str, *, doc_id: Optional[str] = None, path: Optional[str] = None,
-                  content_hash: Optional[str] = None, **meta) -> Document:
+                  content_hash: Optional[str] = None, calendar: Optional[Calendar] = None,
+                  line: Optional[int] = None, **meta) -> Document:
     """Parse one raw article; keyword metadata (``title``, ``year``…) wins."""
-    cleaned = clean(text)
+    given_title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    cleaned = clean(text, find_title=not (given_title and given_title.strip()))
     simplified = [(kind, normalize(t).text) for kind, t in cleaned.paragraphs]
-    title_s = normalize(cleaned.title).text if cleaned.title else None
+    title = given_title if given_title and given_title.strip() else cleaned.title
+    title_s = normalize(title).text if title else None
     header_s = [normalize(h).text for h in cleaned.header]
-    info = extract(title_s, simplified, header_s, meta)
-    if meta.get("title"):
-        info["title"] = meta["title"]
-    elif cleaned.title:
-        info["title"] = cleaned.title
+    info = extract(title_s, simplified, header_s, meta, calendar)
+    info["title"] = title
     people = find_people(t for _, t in simplified)
     for a in info["attendees"]:
         people.setdefault(a.name, a.role)
@@ -56,20 +62,20 @@ def parse_article(text: str, *, doc_id: Optional[str] = None, path: Optional[str
         meeting_date=info["meeting_date"], meeting_end_date=info["meeting_end_date"],
         year=info["year"], city=info["city"], province=info["province"],
         script=detect_script(text), attendees=info["attendees"], paragraphs=paragraphs,
-        path=path, content_hash=content_hash,
-        date=info["meeting_date"] or info["published"],
-        date_kind="meeting" if info["meeting_date"] else ("published" if info["published"] else None),
+        path=path, content_hash=content_hash, date=info["date"], date_kind=info["date_kind"],
+        meeting_id=info["meeting_id"], line=line,
     )
 
 
-def parse_source(src: Source) -> Document:
+def parse_source(src: Source, calendar: Optional[Calendar] = None) -> Document:
     """Parse one article read by ``iter_sources``; its metadata wins."""
     return parse_article(src.text, doc_id=src.doc_id, path=src.path,
-                         content_hash=src.content_hash, **src.meta)
+                         content_hash=src.content_hash, calendar=calendar, line=src.line,
+                         **src.meta)
 
 
-def read_documents(paths: Union[str, Iterable[str]], on_error: ErrorHandler = None
-                   ) -> Iterator[Document]:
+def read_documents(paths: Union[str, Iterable[str]], on_error: ErrorHandler = None,
+                   calendar: Optional[Calendar] = None) -> Iterator[Document]:
     """Read every article under ``paths`` and parse it (see ``iter_sources``)."""
     for src in iter_sources(paths, on_error=on_error):
-        yield parse_source(src)
+        yield parse_source(src, calendar)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from .normalize import fold_width, strip_noise, to_simplified
-from .extract import SURNAMES
+from .people import SURNAMES
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # Damage whose original is known (traditional source text).
@@ -29,7 +29,7 @@ _CONTINUATION = re.compile(
     r"[(（]\s*(?:下转|上接|转)第?\s*[0-9A-Za-z一二三四五六七八九十]+\s*版\s*[)）]"
     r"|下转第?\s*[0-9A-Za-z一二三四五六七八九十]+\s*版"
 )
-_CAPTION = re.compile(r"(?:摄|攝)\s*[)）]?\s*$|^[(（]?(?:图|圖)[为為]?\s*[:：]")
+_CAPTION = re.compile(r"(?<![拍])(?:摄|攝)\s*[)）]?\s*$|^[(（]?(?:图|圖)[为為]?\s*[:：]")
 # Lines that are site chrome (matched on the Simplified, half-width line).  A
 # paragraph that merely mentions 官方微信 or 分享到 is text: those words mark
 # chrome only on a short line (_CHROME_SHORT); no chrome line is long.
@@ -39,19 +39,27 @@ _CHROME_SHORT = re.compile(r"分享到|扫码关注|扫码阅读|扫一扫|官�
 _CHROME = re.compile(
     r"copyright|all rights reserved|©|icp备|icp证|公网安备|designed by"
     r"|数字报$|公众号$|app$|^[•·]"
-    r"|通讯地址|^邮编|^网址|^邮箱|^电话|^传真|^地址[:：]"
+    r"|通讯地址|^(?:邮编|网址|邮箱|电话|传真|地址)\s*[:：]"
     r"|^(?:监制|主编|编辑|制图|责编|校对|审核|审校|终审|二审|一审|统筹|策划|值班编辑)\s*[/:：]"
     r"|^[(（]\s*(?:责编|责任编辑|编辑)\s*[:：].*[)）]$|^原标题\s*[:：]|^(?:返回|打印|关闭|顶部)$"
     r"|^\S{2,14}消息\s*(?:[(（][^)）]{0,20}[)）])?\s*[:：]$"
-    r"|主管$|主办$|出版$|国内统一连续出版物号|邮发代号",
+    r"|主管$|主办$|出版$|国内统一连续出版物号|邮发代号"
+    r"|^[a-z]+_not_found$|^[(（]无(?:正文|标题)[)）]$",
     re.I,
 )
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|所在位置)\s*[:：]\s*(.*)$")
-# Header lines: kept for metadata, not paragraphs.
+# Header lines: kept for metadata, not paragraphs.  Only short lines are
+# headers: a sentence that mentions a weekday or a lunar date is text.
+HEADER_MAX_LEN = 100
 _HEADER = re.compile(
-    r"发布时间\s*[:：]|更新时间\s*[:：]|来源\s*[:：]|总第\s*\d+\s*期|农历.{2,8}[年月]|星期[一二三四五六日天]"
-    rf"|本期\s*\d+\s*版|^[{HAN}]{{2,8}}(?:日报|晚报|时报|报)$|^\d{{4}}年\d{{1,2}}月\d{{1,2}}日$"
+    r"发布时间\s*[:：]|更新时间\s*[:：]|来源\s*[:：]|总第\s*\d+\s*期"
+    rf"|本期\s*\d+\s*版|^[{HAN}]{{2,8}}(?:日报|晚报|时报|报)$"
 )
+# A masthead date line (``农历甲辰年五月初七 星期三``): nothing but dates and
+# weekdays.  Once the text has begun, such a line is text (a letter's date).
+_DATE_LINE = re.compile(
+    rf"^(?:[{HAN}]{{2,10}}报\s*)?(?:\s|农历\S{{2,8}}?[年月]\S{{0,6}}|星期[一二三四五六日天]"
+    r"|\d{4}年\d{1,2}月\d{1,2}日|[0-9]+)+$")
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,20 @@ def repair_damage(text: str) -> str:
     return _DAMAGED_NAME.sub(fix, text)
 
 
+_SPACES_RE = re.compile(r"[ \t\u3000\u00a0]+")
+_WORDY_RE = re.compile(rf"[{HAN}A-Za-z0-9]")
+_PAUSE_RE = re.compile(r"[，,、]")
+_HAN_START_RE = re.compile(rf"[{HAN}]")
+_CLAUSE_RE = re.compile(r"[，,。、；;：:！？!?]")
+_CUE_RE = re.compile(r"说|指出|强调|表示|认为|要求|[0-9]+[月日]")
+
+
 def _lines(text: str) -> List[str]:
     text = strip_noise(repair_damage(text.replace("\r\n", "\n").replace("\r", "\n")))
     out = []
     for line in text.split("\n"):
-        line = re.sub(r"[ \t\u3000\u00a0]+", " ", line).strip()
-        if re.search(rf"[{HAN}A-Za-z0-9]", line):
+        line = _SPACES_RE.sub(" ", line).strip()
+        if _WORDY_RE.search(line):
             out.append(line)
     return out
 
@@ -111,12 +127,12 @@ def kind_of(text: str) -> str:
 
 def _broken(prev: str, nxt: str) -> bool:
     """Was ``prev`` + ``nxt`` one paragraph broken by page layout?"""
-    if _ends_sentence(prev) or not re.search(r"[，,、]", prev) or kind_of(prev) == "caption":
+    if _ends_sentence(prev) or not _PAUSE_RE.search(prev) or kind_of(prev) == "caption":
         return False
-    if len(prev) < 10 or not re.match(rf"[{HAN}]", nxt) or kind_of(nxt) != "body":
+    if len(prev) < 10 or not _HAN_START_RE.match(nxt) or kind_of(nxt) != "body":
         return False
-    head = re.split(r"[，,。、；;：:！？!?]", nxt, maxsplit=1)[0]
-    return len(head) <= 8 and not re.search(r"说|指出|强调|表示|认为|要求|[0-9]+[月日]", simple(head))
+    head = _CLAUSE_RE.split(nxt, maxsplit=1)[0]
+    return len(head) <= 8 and not _CUE_RE.search(simple(head))
 
 
 def _is_chrome(s: str) -> bool:
@@ -133,7 +149,8 @@ def _drop_chrome(lines: List[str]) -> Tuple[List[str], List[str]]:
         if m:
             crumbs.update(p.strip() for p in re.split(r"[-—>»/|]+|\s{2,}", m.group(1)) if p.strip())
             continue
-        if _HEADER.search(s):
+        if len(s) <= HEADER_MAX_LEN and (_HEADER.search(s) or (
+                _DATE_LINE.match(s) and not any(_ends_sentence(k) for k in kept))):
             header.append(line)
         elif not _is_chrome(s) and s not in crumbs:
             kept.append(line)
@@ -173,13 +190,18 @@ def _merge(lines: List[str]) -> List[str]:
     return out
 
 
-def clean(text: str) -> Cleaned:
-    """Split ``text`` into a title, header lines and classified paragraphs."""
+def clean(text: str, find_title: bool = True) -> Cleaned:
+    """Split ``text`` into a title, header lines and classified paragraphs.
+
+    With ``find_title`` false (the input states the title), no line is taken
+    for a title: every line of text stays a paragraph (a digest's first
+    headline is a heading like the others).
+    """
     lines, header = _drop_chrome(_lines(text))
     lines = _merge(_dedupe(_cut_continuation(lines)))
     title = None
     paragraphs = [(kind_of(line), line) for line in lines]
-    for i, (kind, line) in enumerate(paragraphs):
+    for i, (kind, line) in enumerate(paragraphs if find_title else ()):
         if kind == "body":
             break
         if kind == "heading" and len(line) >= 6:

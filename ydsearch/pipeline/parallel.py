@@ -21,12 +21,15 @@ import os
 import signal
 from collections import deque
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..errors import YdsearchError
 from ..models import Document
 from .article import parse_source
+from .calendar import Calendar
+from .calendar_data import shipped_calendar
 from .reader import ErrorHandler, Source, iter_sources
 
 CHUNK = 32          # articles sent to a worker at a time by parse_documents
@@ -126,28 +129,33 @@ def in_workers(func: Callable, chunks: Iterable, n: int) -> Iterator[tuple]:
             w.stop()
 
 
-def _parse(src: Source):
+def parse_or_refuse(src: Source, calendar: Optional[Calendar] = None):
+    """The article's Document, or ``(where, reason)`` when parsing it failed (a bug
+    on one article must not stop the others)."""
     try:
-        return parse_source(src)
-    except Exception as e:  # a bug on one article must not stop the others
-        return (src.path, f"could not parse {src.doc_id}: {type(e).__name__}: {e}")
+        return parse_source(src, calendar)
+    except Exception as e:  # noqa: BLE001
+        return (src.where, f"could not parse {src.doc_id}: {type(e).__name__}: {e}")
 
 
-def _parse_chunk(chunk):
-    return [_parse(src) for src in chunk]
+def _parse_chunk(chunk, calendar=None):
+    return [parse_or_refuse(src, calendar) for src in chunk]
 
 
 def parse_documents(paths, on_error: ErrorHandler = None, workers: Optional[int] = None,
-                    on_read: Optional[Callable[[int], None]] = None) -> Iterator[Document]:
+                    on_read: Optional[Callable[[int], None]] = None,
+                    calendar: Optional[Calendar] = None) -> Iterator[Document]:
     """Like ``pipeline.read_documents``, parsing in ``workers`` processes (1: in process).
 
     ``on_read(n)`` is called before each article is handed on (or refused) with
-    the number of input bytes it was read from (``Source.size``), for progress.
+    the number of input bytes it was read from (``Source.size``), for progress;
+    ``calendar`` resolves meetings (default: the shipped one).
     """
     workers = default_workers() if workers is None else workers
+    calendar = calendar if calendar is not None else shipped_calendar()
     sources = iter_sources(paths, on_error=on_error)
     if workers <= 1:
-        results = ((src.size, _parse(src)) for src in sources)
+        results = ((src.size, parse_or_refuse(src, calendar)) for src in sources)
     else:
         def chunks():
             while True:
@@ -156,7 +164,8 @@ def parse_documents(paths, on_error: ErrorHandler = None, workers: Optional[int]
                     return
                 yield [s.size for s in chunk], chunk
 
-        results = ((size, r) for sizes, rs in in_workers(_parse_chunk, chunks(), workers)
+        work = partial(_parse_chunk, calendar=calendar)
+        results = ((size, r) for sizes, rs in in_workers(work, chunks(), workers)
                    for size, r in zip(sizes, rs))
     try:
         for size, result in results:

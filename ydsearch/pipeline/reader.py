@@ -1,23 +1,30 @@
 """Find and decode input files: ``.txt`` articles and ``.jsonl``/``.jsonl.gz`` batches.
 
-``iter_sources(paths, on_error=None)`` yields one :class:`Source` per article.
-Every refusal is a :class:`~ydsearch.errors.CorpusError` with a one-line message
-that names the file (``file:line`` for a bad JSONL line); when ``on_error`` is
+``iter_sources(paths, on_error=None)`` yields one :class:`Source` per article,
+with the file's absolute path (and the line, for a JSONL item).  Every refusal
+is a :class:`~ydsearch.errors.CorpusError` with a one-line message that names
+the file (``file:line (id …)`` for a bad JSONL line); when ``on_error`` is
 given it is called as ``on_error(path, message)`` instead and reading goes on.
+A JSONL item whose ``text`` is empty is yielded (it parses to no paragraphs
+and is skipped and counted by the indexer), not refused.
 
 Without ``on_error``, a bad JSONL line is raised only after the good lines of
 that file have been yielded, so one broken line never hides the others.
+
+``content_hash`` depends on the content only -- the text and the metadata the
+input states -- never on the file's name or path, so the same article under
+another name is recognised as already indexed.
 """
 import gzip
 import hashlib
 import json
 import os
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from ..errors import CorpusError
+from .decode import decode_bytes, looks_binary
 
 MAX_TXT_BYTES = 16 * 1024 * 1024
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -34,8 +41,6 @@ META_KEYS = {
     "meeting_date": "meeting_date", "meeting_end_date": "meeting_end_date",
     "year": "year", "city": "city", "province": "province",
 }
-_BOM = b"\xef\xbb\xbf"
-_LEGACY = ("gb18030", "big5", "cp950")
 
 ErrorHandler = Optional[Callable[[str, str], None]]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -54,6 +59,20 @@ class Source:
     #: ``.txt``; for JSONL the bytes read since the previous article (compressed
     #: bytes for ``.gz``), so the sizes of a file's articles add up to the file.
     size: int = 0
+    #: the line of its JSONL file (None for a ``.txt``)
+    line: Optional[int] = None
+
+    @property
+    def where(self) -> str:
+        """``path`` or ``path:line (id …)``: how refusals name the item."""
+        return self.path if self.line is None else f"{self.path}:{self.line} (id {self.doc_id})"
+
+
+def content_hash(text: str, meta: dict) -> str:
+    """SHA-256 of the article's text (newlines and BOM normalised) and stated metadata."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    stated = json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(f"{body}\x00{stated}".encode("utf-8")).hexdigest()
 
 
 def _report(path: str, message: str, on_error: ErrorHandler) -> None:
@@ -122,59 +141,7 @@ def _expand(paths: Iterable[PathLike], on_error: ErrorHandler) -> Iterator[str]:
             real = os.path.realpath(f)
             if real not in seen_files:
                 seen_files.add(real)
-                yield f
-
-
-def _odd(ch: str) -> bool:
-    """Characters a wrong legacy decode tends to produce."""
-    cat = unicodedata.category(ch)
-    if cat in ("Cc",):
-        return ch not in "\t\n\r\f"
-    if cat in ("Co", "Cn", "Cs"):
-        return True
-    cp = ord(ch)
-    # kana, Greek, Cyrillic, box drawing, compatibility forms, rare extensions
-    return (0x3040 <= cp <= 0x30FF or 0x0370 <= cp <= 0x04FF
-            or 0x2500 <= cp <= 0x257F or 0xFE30 <= cp <= 0xFE4F
-            or 0x3400 <= cp <= 0x4DBF or 0xE000 <= cp <= 0xF8FF or cp > 0xFFFF)
-
-
-def _score(text: str) -> Tuple[int, int]:
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    odd = sum(1 for c in text if _odd(c))
-    return han - 4 * odd, -odd
-
-
-def decode_bytes(data: bytes) -> Tuple[Optional[str], str]:
-    """Decode a text file's bytes: ``(text, "")`` or ``(None, reason)``."""
-    if b"\x00" in data:
-        return None, "binary file (contains NUL bytes)"
-    if data.startswith(_BOM):
-        try:
-            return data[len(_BOM):].decode("utf-8"), ""
-        except UnicodeDecodeError:
-            return None, "not valid UTF-8 after its byte-order mark"
-    try:
-        return data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    for enc in _LEGACY:
-        try:
-            candidates.append((_score(text := data.decode(enc)), text))
-        except UnicodeDecodeError:
-            continue
-    if not candidates:
-        return None, "cannot decode (not UTF-8, GB18030 or Big5)"
-    (score, neg_odd), text = max(candidates, key=lambda c: c[0])
-    if -neg_odd * 10 > max(len(text), 1):
-        return None, "cannot decode (binary or unknown encoding)"
-    return text, ""
-
-
-def _looks_binary(text: str) -> bool:
-    ctrl = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
-    return ctrl * 20 > max(len(text), 1)
+                yield os.path.abspath(f)
 
 
 def _read_sidecar(path: str) -> Tuple[dict, str]:
@@ -223,7 +190,7 @@ def _read_txt(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     if not text.replace("\ufeff", "").replace("\u200b", "").strip():
         _report(path, "empty file", on_error)
         return
-    if _looks_binary(text):
+    if looks_binary(text):
         _report(path, "binary file (control characters)", on_error)
         return
     longest = max(map(len, text.splitlines()), default=0)
@@ -235,7 +202,7 @@ def _read_txt(path: str, on_error: ErrorHandler) -> Iterator[Source]:
     if problem:
         _report(path, problem, on_error)
         return
-    yield Source(path, _stem(path), text, meta, hashlib.sha256(data).hexdigest(), len(data))
+    yield Source(path, _stem(path), text, meta, content_hash(text, meta), len(data))
 
 
 def _open_lines(path: str):
@@ -254,13 +221,14 @@ def _parse_line(raw: bytes, path: str, lineno: int,
         return None, f"bad JSON ({exc.msg if hasattr(exc, 'msg') else exc})"
     if not isinstance(record, dict):
         return None, "not a JSON object"
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return None, "no 'text' field"
     doc_id = record.get("id")
+    named = f" (id {doc_id})" if isinstance(doc_id, (str, int)) and doc_id != "" else ""
+    text = record.get("text")
+    if not isinstance(text, str):
+        return None, f"no 'text' field{named}"
     doc_id = str(doc_id) if doc_id not in (None, "") else f"{_stem(path)}-{lineno}"
-    return Source(path, doc_id, text, pick_meta(record), hashlib.sha256(raw).hexdigest(),
-                  size), ""
+    meta = pick_meta(record)
+    return Source(path, doc_id, text, meta, content_hash(text, meta), size, lineno), ""
 
 
 def _read_jsonl(path: str, on_error: ErrorHandler) -> Iterator[Source]:

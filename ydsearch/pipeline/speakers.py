@@ -1,11 +1,16 @@
 """Who is speaking in each paragraph.
 
-A paragraph's speaker comes from the first sentence that opens with a speech
-cue: ``X说/指出/强调/表示/认为/要求…``, ``X在讲话中指出``, ``X在主持会议时强调``,
-``X代表…通报``, ``市委书记X出席会议并强调``, ``就…，X强调``; ``他/她指出`` (the last
-named speaker); ``会议指出/强调/认为/确定/要求`` and ``大家一致认为`` (the collective
-speaker ``会议``).  A lead-in ending in ``——`` or ``：`` passes its speaker to the
-paragraphs that follow it, up to the next heading.
+A paragraph is attributed to a person when it reports what they *said*, not
+when it narrates what they *did*.  Its speaker comes from the first sentence
+that opens with a speech cue: ``X说/指出/强调/表示/认为/要求…``, ``X在讲话中指出``,
+``X在主持会议时强调``, ``市委书记X出席会议并强调``, ``就…，X强调``; ``他/她指出``
+(the last named speaker); ``会议指出/强调/认为/确定/要求`` and ``大家一致认为``
+(the collective speaker ``会议``).  Verbs that also narrate an act (``通报``,
+``介绍``, ``宣布``, ``部署``…) count only when what follows is the speech
+(``他介绍说``, ``王毅宣布：``), and no verb counts when ``了`` follows it:
+``车俊代表与会各方通报了会议主要成果`` and ``易炼红主持会议`` have no speaker.
+A lead-in ending in ``——`` or ``：`` passes its speaker to the paragraphs that
+follow it, up to the next heading.
 
 Names are never guessed: ``X`` must be a name the document states with a role
 (``国家主席习近平``), an attendee or deck name, or a name in the gazetteer.
@@ -13,15 +18,19 @@ Names are never guessed: ``X`` must be a name the document states with a role
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .extract import TITLES, gazetteer
+from .people import TITLES, gazetteer
 
 COLLECTIVE = "会议"
-VERBS = ("说|称|指出|强调|表示|认为|要求|提出|通报|介绍|宣布|坦言|希望|建议|呼吁|谈到|总结|回顾"
-         "|部署|点评|讲话指出")
+# Verbs of speech: the sentence reports what was said (never with 了 after them).
+SPEECH_VERBS = "说|称|指出|强调|表示|认为|要求|提出|坦言|希望|建议|呼吁|谈到|讲话指出"
+# Verbs that may narrate an act: speech only when the words follow (``介绍说``, ``宣布：``).
+REPORTING_VERBS = "通报|介绍|宣布|总结|回顾|部署|点评"
+VERBS = rf"(?:{SPEECH_VERBS})(?!了)|(?:{REPORTING_VERBS})(?=说|称|[，,：:])"
 _SENTENCE_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
 _LEAD_RE = re.compile(
     r"^(?:[^，,。：:“”]{2,14}(?:消息|讯|电)\s*(?:[(（][^)）]{0,24}[)）])?\s*[:：]\s*)?"
-    r"(?:(?:就|在|对于|关于|针对|谈到|对|围绕|结合|当天|会上|随后|最后|会议期间)[^，,。；]{0,30}[，,])?"
+    r"(?:(?:就|在|对于|关于|针对|谈到|对|围绕|结合|当天|会上|随后|最后|会议期间)[^，,。；]{0,30}[，,]"
+    r"|(?:会见|会谈|会晤|通话|见证|出席)[^，,。；“”]{0,20}?(?:时|中|后)[，,])?"
 )
 _ROLE_ONLY_RE = re.compile(rf"^[^，,。；“”]{{0,40}}(?:{TITLES})$")
 _CONNECT_RE = re.compile(
@@ -30,6 +39,9 @@ _CONNECT_RE = re.compile(
     r"|[，,]?代表[^，,。；“”]{1,30}?|也|还|随后|最后|接着|同时|进一步|再次|特别|明确|一再|多次|首先)*"
     rf"(?:{VERBS})"
 )
+# ``X介绍了…，表示…``: a clause of what X did, then what X said (X stays the subject:
+# a new subject after the comma, ``…，林德贝里表示``, does not match).
+_THEN_SAID_RE = re.compile(rf"^[^，,。；;“”！？]{{1,40}}[，,](?:并|还|也|同时)?(?:{SPEECH_VERBS})(?!了)")
 _PRONOUN_RE = re.compile(r"^(?:他|她)")
 # A bare title standing for the one person the document gives that title to.
 _TITLE_ALIAS_RE = re.compile(r"^(总书记|总理|委员长|主席|习主席)")
@@ -51,8 +63,11 @@ def _named(sentence: str, names: Sequence[str]) -> Optional[str]:
         pos = window.find(name)
         while pos != -1:
             before, after = s[:pos], s[pos + len(name):]
-            if (not before or _ROLE_ONLY_RE.match(before)) and _CONNECT_RE.match(after):
-                return name
+            if not before or _ROLE_ONLY_RE.match(before):
+                if _CONNECT_RE.match(after):
+                    return name
+                if _THEN_SAID_RE.match(after):
+                    return name
             pos = window.find(name, pos + 1)
     return None
 
@@ -110,8 +125,10 @@ def paragraph_cue(text: str, names: Sequence[str], last: Optional[str],
 def assign(paragraphs: Sequence[Tuple[str, str]], people: Dict[str, Optional[str]],
            extra_names: Iterable[str] = ()) -> List[Tuple[Optional[str], Optional[str]]]:
     """``(speaker, speaker_role)`` for each ``(kind, simplified_text)`` paragraph."""
-    names = sorted(set(people) | set(extra_names) | gazetteer(), key=len, reverse=True)
-    aliases = title_aliases("\n".join(t for _, t in paragraphs), names)
+    text = "\n".join(t for _, t in paragraphs)
+    names = sorted((n for n in set(people) | set(extra_names) | gazetteer() if n in text),
+                   key=len, reverse=True)
+    aliases = title_aliases(text, names)
     out: List[Tuple[Optional[str], Optional[str]]] = []
     last_person: Optional[str] = None
     lead: Optional[str] = None
