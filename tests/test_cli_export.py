@@ -149,8 +149,10 @@ def test_listings_take_every_format(yd, fmt):
         buckets = json.loads(yd("trend", "一体化", "--json").stdout)["buckets"]
         assert trend == [{"year": b["key"], "count": b["count"]} for b in buckets]
     if fmt == "csv":
-        meetings = list(csv.DictReader(io.StringIO(yd("meetings", "-f", "csv").stdout)))
+        meetings = list(csv.DictReader(io.StringIO(yd("meetings", "--indexed", "-f",
+                                                      "csv").stdout)))
         assert len(meetings) == 5 and meetings[0]["date"] == "2019-05-22"
+        assert meetings[0]["documents"] == "000_cc6c4b9cc009c9ed"
         speakers = list(csv.DictReader(io.StringIO(yd("speakers", "-f", "csv").stdout)))
         assert list(speakers[0]) == ["name", "paragraphs", "documents", "years", "meetings",
                                      "roles"]

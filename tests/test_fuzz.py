@@ -163,7 +163,7 @@ def test_odd_files_index_or_are_refused(tmp_path):
         (src / n).write_text(body + f"第{i}份\n", encoding="utf-8")
     os.makedirs(os.path.join(os.fsencode(src), b"\xff\xfe-latin"), exist_ok=True)
     with open(os.path.join(os.fsencode(src), b"\xff\xfe-latin", b"caf\xe9.txt"), "wb") as f:
-        f.write(body.encode())
+        f.write(body.encode() + "咖啡馆\n".encode())   # its own content (copies are skipped)
     # a symlink loop (folder) and a self-referencing link (file)
     (src / "loop").mkdir()
     os.symlink(src, src / "loop" / "back")

@@ -59,7 +59,8 @@ def test_serve_prints_its_url_answers_and_stops_cleanly(seed_index_path):
         assert status == 200 and "<mark>生态绿色</mark>" in body
         status, headers, body = fetch(server.url + "/api/search?q=" + quote("生态绿色"))
         assert status == 200 and headers.get_content_type() == "application/json"
-        assert json.loads(body)["total"] == 5
+        with Index.open(seed_index_path) as ix:
+            assert json.loads(body)["total"] == ix.search("生态绿色").total
         status, body = raw_get(server.url, "/api/search?q=生态绿色&speaker=车俊".encode())
         assert status == 200 and json.loads(body)["parsed"] == \
             'AND(TEXT("生态绿色"), FIELD(speaker=车俊))'

@@ -96,7 +96,8 @@ def passage(pid):
 
 @pages.get("/meetings")
 def meetings():
-    return _page("meetings.html", rows=browse.meetings(open_index()))
+    rows = browse.meetings(open_index())
+    return _page("meetings.html", rows=rows, documents=sum(len(m.documents) for m in rows))
 
 
 @pages.get("/speakers")
