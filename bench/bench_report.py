@@ -259,9 +259,11 @@ def profile_section(r):
 
 def hook_section(name, hook):
     info = bench_hooks.HOOKS[name]
-    out = [info["title"], "", f"{info['what'][0].upper()}{info['what'][1:]}."]
+    out = [info["title"], "", f"What it measures: {info['what']}."]
+    if hook.get("status") == "not available":
+        return out + ["", f"Not available: {hook['why']}.", ""]
     if hook.get("status") != "ok":
-        return out + ["", f"Not available: {hook.get('why') or hook.get('status')}.", ""]
+        return out + ["", "Failed: see Errors.", ""]
     md = (hook.get("result") or {}).get("markdown")
     return out + ["", md.strip() if md else "(the module reported no table)", ""]
 

@@ -235,5 +235,5 @@ def stage_hook(run: Run, name: str):
         run_step("seed", {"index": ctx["seed_index"]}, run.work)
     log(f"--{name}: running bench/{bench_hooks.module_path(name).name}")
     r = run.soft(f"--{name}", lambda: run_step("hook", {"name": name, "ctx": ctx}, run.work))
-    hooks[name] = r or {"status": "failed (see Errors)"}
+    hooks[name] = r or {"status": "failed"}
     run.checkpoint()

@@ -270,10 +270,11 @@ def _where(fn, line, name):
             idx = len(parts) - 1 - parts[::-1].index(anchor)
             rel = "/".join(parts[idx + 1:])
             break
-    for root in (CODE, REPO):
-        if fn.startswith(root + os.sep):
-            rel = os.path.relpath(fn, root)
-            break
+    else:
+        for root in (CODE, REPO):
+            if fn.startswith(root + os.sep):
+                rel = os.path.relpath(fn, root)
+                break
     return f"{rel}:{line}({name})"
 
 

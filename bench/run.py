@@ -76,11 +76,15 @@ def parse_args(argv):
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--write", metavar="FILE", help="update the results section of FILE")
     ap.add_argument("--json", metavar="FILE", help="also dump the raw measurements as JSON")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="measure nothing: render (and --write) the report of a --json dump")
     return ap.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.from_json:
+        return report(args, json.loads(Path(args.from_json).read_text("utf-8")))
     corpus = Path(args.corpus).expanduser()
     if not corpus.is_file():
         print(f"bench: scale corpus not found at {corpus} (set --corpus or {CORPUS_ENV}); "
@@ -104,12 +108,16 @@ def main(argv=None) -> int:
                             else child.unlink(missing_ok=True)
             else:
                 shutil.rmtree(work, ignore_errors=True)
-    report = render(results)
-    print(report)
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    return report(args, results)
+
+
+def report(args, results: dict) -> int:
+    text = render(results)
+    print(text)
     if args.write:
-        write_results(Path(args.write), report)
+        write_results(Path(args.write), text)
         log(f"wrote the results section of {args.write}")
     return 0
 
