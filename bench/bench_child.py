@@ -83,6 +83,7 @@ def _run_step_once(step: str, args: dict, work: Path) -> dict:
     result["peak_rss_kb"] = result.get("self_maxrss_kb") or usage.ru_maxrss
     result["tree_max_rss_kb"] = usage.ru_maxrss
     result["load_at_start"] = load
+    result["load_at_end"] = os.getloadavg()[0]
     return result
 
 

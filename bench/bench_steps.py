@@ -135,7 +135,7 @@ def step_ydsearch(a):
     out = {"seconds": seconds, "import_seconds": t_import, "workers": workers,
            "items": report.documents, "paragraphs": report.paragraphs,
            "skipped_empty": report.skipped_empty, "skipped_duplicates": report.skipped_duplicates,
-           "refused": len(report.refused), "commits": len(commits),
+           "refused": len(report.refused), "commits": len(commits), "commit_times": commits,
            "commit_seconds": sum(commits), "max_commit_seconds": max(commits, default=0.0)}
     out.update(sampler.stop())
     return out
