@@ -117,7 +117,8 @@ def index_section(heading, st, r, small=False):
         ins = f5["insert_seconds"]
         out.append(f"| SQLite FTS5, excl. segmentation (insert + commit) | {ex['items']:,} "
                    f"| {f5['paragraphs']:,} | {_f(ins)} | – | {_f(f5['paragraphs'] / ins, 0)} "
-                   f"| {_f(f5['mb'] / ins, 3)} | – | – | {_f(f5['index_bytes'] / 2**20)} | – |")
+                   f"| {_f(f5['mb'] / ins, 3)} | – | – "
+                   f"| {_f(f5['index_bytes'] / 2**20)} | – |")
     out.append(_index_row("(ydsearch parse only: `read_documents`, 1 process, no index)",
                           ex, ex["items"]))
     times = ", ".join(_f(t) for t in y.get("commit_times", []))
@@ -126,8 +127,9 @@ def index_section(heading, st, r, small=False):
             f"{_f(y['seconds'])} s{times}; CPU "
             f"{_f(y['self_cpu_seconds'])} s in the main process, "
             f"{_f(y['children_cpu_seconds'])} s in the workers; all processes together peaked "
-            f"at {_f(_mb(y['tree_peak_pss_kb']), 0)} MB PSS ({_f(_mb(y['tree_peak_rss_sum_kb']), 0)}"
-            f" MB summed RSS; `/proc/*/smaps_rollup` sampled every {y['tree_interval']} s); "
+            f"at {_f(_mb(y['tree_peak_pss_kb']), 0)} MB PSS "
+            f"({_f(_mb(y['tree_peak_rss_sum_kb']), 0)} MB summed RSS; `/proc/*/smaps_rollup` "
+            f"sampled every {y['tree_interval']} s); "
             f"{y['skipped_empty']:,} items without a paragraph skipped, {y['refused']} refused."]
     if "fts5" in sysrows:
         out.append(f"FTS5: segmentation (ydsearch's `Segmenter().index_words`, dictionary "
@@ -158,7 +160,9 @@ def query_sections(r):
            f"round-robin, after one warm-up pass; percentiles over all {n * reps} timings; top "
            "10 with stored fields (ydsearch: `Index.search(q, limit=10)`, snippets included). "
            "Each system in its own process (peak RSS = that process: index opened, queries "
-           "run). FTS5 and stock drop the filters.", "", QUERY_HEADER,
+           "run); open s = importing the system's modules and opening its index; first query = "
+           "the first, cold, query after that. FTS5 and stock drop the filters.", "",
+           QUERY_HEADER,
            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for k in keys:
         for label, entries in (("all", q[k]["queries"]),

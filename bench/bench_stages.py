@@ -68,7 +68,8 @@ def index_ydsearch(run: Run, n: int, keep: bool = True) -> dict:
     r.update(items_requested=n, mb=sum(run.sizes[:n]) / 1e6, index_bytes=dir_size(idx),
              index_path=str(idx))
     log(f"ydsearch {n:,} items: {r['seconds']:.1f} s, {r['paragraphs']:,} paragraphs, "
-        f"main {r['self_maxrss_kb'] / 1024:.0f} MB, workers {r['children_maxrss_kb'] / 1024:.0f} MB, "
+        f"main {r['self_maxrss_kb'] / 1024:.0f} MB, "
+        f"workers {r['children_maxrss_kb'] / 1024:.0f} MB, "
         f"index {r['index_bytes'] / 2**20:.0f} MB")
     if not keep:
         remove(idx)

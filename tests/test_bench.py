@@ -183,7 +183,8 @@ def test_hook_absent_is_recorded_as_not_available(bench, monkeypatch, tmp_path):
 def test_hook_module_with_bench_stage_is_called(bench, monkeypatch, tmp_path):
     hooks = bench.hooks
     (tmp_path / "fake_web_hook.py").write_text(
-        "def bench_stage(ctx):\n    return {'markdown': '| a |\\n|---|\\n| ' + ctx['index'] + ' |'}\n",
+        "def bench_stage(ctx):\n"
+        "    return {'markdown': '| a |\\n|---|\\n| ' + ctx['index'] + ' |'}\n",
         "utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(hooks.HOOKS, "web", dict(hooks.HOOKS["web"], module="fake_web_hook"))
