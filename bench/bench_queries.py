@@ -1,6 +1,8 @@
 """The fixed query set of the benchmark and its translations for FTS5 and stock whoosh.
 
-The 30 queries are written in the ydsearch query language.  The other two
+The 30 queries (``QUERIES``) are written in the ydsearch query language; the
+latency stage also times three single characters (``SINGLE_CHARS``, a category
+of their own; ``ALL_QUERIES`` is both).  The other two
 systems have no filters, no normalisation and (FTS5) no segmentation of their
 own, so each query is translated from ydsearch's parsed AST:
 
@@ -48,6 +50,16 @@ QUERIES: List[Tuple[str, str]] = [
     ("boolean", "改革 NOT 开放"),
     ("boolean", "上海 OR 江苏 OR 浙江 OR 安徽"),
 ]
+
+#: Single characters: the worst case for exact-substring search (every paragraph
+#: holding the character matches).  A category of their own, beside the 30.
+SINGLE_CHARS: List[Tuple[str, str]] = [
+    ("single-char", "的"),
+    ("single-char", "会"),
+    ("single-char", "中"),
+]
+#: What the latency stage times: the 30 fixed queries, then the single characters.
+ALL_QUERIES: List[Tuple[str, str]] = QUERIES + SINGLE_CHARS
 
 _FILTER_RE = re.compile(r"(?<!\S)-?[A-Za-z\u4e00-\u9fff]+[:：](\"[^\"]*\"|\S+)")
 _NEG_RE = re.compile(r"(?<!\S)-(?=\S)")

@@ -2,14 +2,17 @@
 
     python bench/bench_steps.py STEP ARGS.json RESULT.json
 
-The parent reads the child's peak RSS from ``os.wait4``; the child writes what
-it measured (times, counts, its own ``VmHWM``) as JSON to ``RESULT.json``.
+The child writes what it measured (times, counts) as JSON to ``RESULT.json``,
+with its own peak RSS (``getrusage(RUSAGE_SELF)``) and that of the processes it
+reaped (``RUSAGE_CHILDREN``: for ydsearch, the largest worker of its pool).
 Nothing here writes inside the repository: every path comes from the parent,
 which puts them in its temporary work directory.
 """
 import json
 import os
+import resource
 import sys
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,24 +26,62 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 
-def vm_hwm_kb() -> int:
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def _iter_paragraphs(path):
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             yield json.loads(line)
 
 
-# -- steps -------------------------------------------------------------------------------
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS and PSS of this process and its children from ``/proc``.
+
+    PSS counts a page shared by n processes as 1/n in each, so the summed PSS
+    is the tree's real footprint (the summed RSS counts shared pages n times).
+    """
+
+    def __init__(self, interval: float = 0.5):
+        super().__init__(daemon=True)
+        self.interval, self.peak_rss_kb, self.peak_pss_kb, self.samples = interval, 0, 0, 0
+        self._done = threading.Event()
+
+    def _pids(self):
+        pids = [os.getpid()]
+        try:
+            for tid in os.listdir("/proc/self/task"):
+                with open(f"/proc/self/task/{tid}/children") as fh:
+                    pids += [int(p) for p in fh.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def _sample(self):
+        rss = pss = 0
+        for pid in self._pids():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as fh:
+                    for line in fh:
+                        if line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+                        elif line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+            except OSError:
+                continue
+        self.peak_rss_kb = max(self.peak_rss_kb, rss)
+        self.peak_pss_kb = max(self.peak_pss_kb, pss)
+        self.samples += 1
+
+    def run(self):
+        while not self._done.wait(self.interval):
+            self._sample()
+
+    def stop(self) -> dict:
+        self._done.set()
+        self.join()
+        return {"tree_peak_rss_sum_kb": self.peak_rss_kb, "tree_peak_pss_kb": self.peak_pss_kb,
+                "tree_samples": self.samples, "tree_interval": self.interval}
+
+
+# -- indexing steps --------------------------------------------------------------------
 def step_extract(a):
     """ydsearch's parse pipeline alone: the paragraphs the other systems index."""
     from ydsearch.pipeline.article import read_documents
@@ -59,21 +100,45 @@ def step_extract(a):
             "paragraph_bytes": nbytes}
 
 
+def default_workers() -> int:
+    try:
+        from ydsearch.engine.ingest import default_workers as dw
+    except ImportError:
+        from ydsearch.pipeline.parallel import default_workers as dw
+    return dw()
+
+
 def step_ydsearch(a):
-    """``Index.create`` + ``Index.add`` on the JSONL slice (the library's own path)."""
+    """``Index.create`` + ``Index.add(slice, workers=N)``: the library's own path."""
     t0 = time.perf_counter()
     from ydsearch.engine.index import Index
 
     t_import = time.perf_counter() - t0
+    workers = int(a.get("workers") or default_workers())
+    commits, began = [], [0.0]
+
+    def on_commit(event):
+        if event == "begin":
+            began[0] = time.perf_counter()
+        else:
+            commits.append(time.perf_counter() - began[0])
+
+    sampler = TreeSampler()
+    sampler.start()
     t0 = time.perf_counter()
     ix = Index.create(a["index"])
     try:
-        report = ix.add(a["slice"], **({"batch_size": a["batch_size"]} if a.get("batch_size") else {}))
+        report = ix.add(a["slice"], workers=workers, on_commit=on_commit)
     finally:
         ix.close()
-    return {"seconds": time.perf_counter() - t0, "import_seconds": t_import,
-            "items": report.documents, "paragraphs": report.paragraphs,
-            "refused": len(report.refused)}
+    seconds = time.perf_counter() - t0
+    out = {"seconds": seconds, "import_seconds": t_import, "workers": workers,
+           "items": report.documents, "paragraphs": report.paragraphs,
+           "skipped_empty": report.skipped_empty, "skipped_duplicates": report.skipped_duplicates,
+           "refused": len(report.refused), "commits": len(commits), "commit_times": commits,
+           "commit_seconds": sum(commits), "max_commit_seconds": max(commits, default=0.0)}
+    out.update(sampler.stop())
+    return out
 
 
 def step_seed(a):
@@ -169,128 +234,8 @@ def step_fts5(a):
             "paragraphs": n}
 
 
-def _timed(fn):
-    s = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - s, out
-
-
-def _open_ydsearch(a, cached: bool):
-    from ydsearch.engine.index import Index
-
-    if not cached:
-        ix = Index.open(a["ydsearch"])
-        return ix, ix.close
-
-    # What-if: the same index and search code, with the segmenter read from the
-    # schema once instead of on every query (``Index.segmenter`` unpickles the
-    # schema from the table of contents each time, which builds a new rjieba).
-    class CachedSegmenterIndex(Index):
-        segmenter = property(lambda self: self._bench_seg)
-
-    ix = Index.open(a["ydsearch"])
-    ix.__class__ = CachedSegmenterIndex
-    ix._bench_seg = Index.segmenter.fget(ix)
-    return ix, ix.close
-
-
-def _open_system(name, a):
-    """(run(q) -> (total or None, ids), count(q) or None, close) for one system."""
-    if name in ("ydsearch", "ydsearch-cached-segmenter"):
-        ix, close = _open_ydsearch(a, name != "ydsearch")
-
-        def yd(q):
-            r = ix.search(q, limit=10)
-            return r.total, [h.id for h in r.hits]
-
-        return yd, None, close
-    if name == "fts5":
-        import sqlite3
-
-        from bench_queries import fts5_query
-        from ydsearch.engine.segmenter import Segmenter
-
-        con = sqlite3.connect(a["fts5"])
-        seg = Segmenter()  # the same segmenter type and dictionary as the index
-
-        def fts(q):
-            expr = fts5_query(q, seg)
-            if expr is None:
-                return 0, []
-            rows = con.execute("SELECT id, text FROM p WHERE p MATCH ? ORDER BY bm25(p) "
-                               "LIMIT 10", (expr,)).fetchall()
-            return None, [r[0] for r in rows]
-
-        def fts_count(q):
-            expr = fts5_query(q, seg)
-            return con.execute("SELECT count(*) FROM p WHERE p MATCH ?",
-                               (expr,)).fetchone()[0] if expr else 0
-
-        return fts, fts_count, con.close
-    if name == "stock":
-        import jieba
-        from whoosh import index as wix
-        from whoosh.qparser import QueryParser
-
-        from bench_queries import stock_query
-
-        jieba.setLogLevel(60)
-        six = wix.open_dir(a["stock"])
-        ssearcher = six.searcher()
-        parser = QueryParser("content", six.schema)
-
-        def stock(q):
-            res = ssearcher.search(parser.parse(stock_query(q)), limit=10)
-            return None, [h.fields()["id"] for h in res]
-
-        def stock_count(q):
-            return len(ssearcher.search(parser.parse(stock_query(q)), limit=1))
-
-        return stock, stock_count, ssearcher.close
-    raise ValueError(name)
-
-
-def step_queries(a):
-    """In-process query latency of one system (its own child), after a warm-up pass.
-
-    Without ``system`` (the interface of the first version of ``run.py``) every
-    system given is measured in turn in this one process.
-    """
-    if "system" not in a:
-        names = ["ydsearch", "ydsearch-cached-segmenter"] + [
-            n for n in ("fts5", "stock") if a.get(n)]
-        return {"systems": {n: _query_one(n, a) for n in names}, "reps": int(a.get("reps", 5))}
-    return {"system": a["system"], "result": _query_one(a["system"], a),
-            "reps": int(a.get("reps", 5))}
-
-
-def _query_one(name, a):
-    from bench_queries import QUERIES
-
-    t0 = time.perf_counter()
-    run, count, close = _open_system(name, a)
-    open_s = time.perf_counter() - t0
-    first_s, _ = _timed(lambda: run(QUERIES[0][1]))
-    out = {"open_seconds": open_s, "first_query_seconds": first_s, "queries": []}
-    # warm-up: every query once, which also gives the match counts
-    for _, q in QUERIES:
-        total, ids = run(q)
-        if total is None:
-            total = count(q)
-        out["queries"].append({"query": q, "total": total, "top": ids[:3], "times": []})
-    hwm_warm = vm_hwm_kb()
-    reps = int(a.get("reps", 5))
-    for _ in range(reps):
-        for i, (_, q) in enumerate(QUERIES):
-            dt, _ = _timed(lambda: run(q))
-            out["queries"][i]["times"].append(dt)
-    close()
-    out["vm_hwm_after_warmup_kb"] = hwm_warm
-    return out
-
-
 def step_profile(a):
-    """cProfile of ``Index.create`` + ``Index.add`` on a slice: top entries by cumulative time."""
+    """cProfile of ``Index.create`` + ``Index.add`` (one process: ``workers=1``)."""
     import cProfile
     import pstats
 
@@ -300,69 +245,54 @@ def step_profile(a):
     t0 = time.perf_counter()
     prof.enable()
     ix = Index.create(a["index"])
-    report = ix.add(a["slice"])
+    report = ix.add(a["slice"], workers=1)
     ix.close()
     prof.disable()
     wall = time.perf_counter() - t0
     st = pstats.Stats(prof)
-    rows = []
-    for (fn, line, name), (cc, nc, tt, ct, _) in st.stats.items():
-        rows.append({"function": _where(fn, line, name), "ncalls": nc, "primitive": cc,
-                     "tottime": tt, "cumtime": ct})
+    rows = [{"function": _where(fn, line, name), "ncalls": nc, "primitive": cc,
+             "tottime": tt, "cumtime": ct}
+            for (fn, line, name), (cc, nc, tt, ct, _) in st.stats.items()]
     top = int(a.get("top", 15))
-    by_cum = sorted(rows, key=lambda r: -r["cumtime"])[:top]
-    by_tot = sorted(rows, key=lambda r: -r["tottime"])[:top]
     return {"seconds": wall, "items": report.documents, "paragraphs": report.paragraphs,
-            "cumulative": by_cum, "tottime": by_tot, "total_tt": st.total_tt}
+            "cumulative": sorted(rows, key=lambda r: -r["cumtime"])[:top],
+            "tottime": sorted(rows, key=lambda r: -r["tottime"])[:top],
+            "total_tt": st.total_tt}
 
 
 def _where(fn, line, name):
     if fn == "~":
         return name  # built-in
     parts = fn.replace("\\", "/").split("/")
+    rel = "/".join(parts[-2:])
     for anchor in ("site-packages", "lib"):
         if anchor in parts:
             idx = len(parts) - 1 - parts[::-1].index(anchor)
             rel = "/".join(parts[idx + 1:])
             break
     else:
-        rel = "/".join(parts[-2:])
-    for root in (CODE, REPO):
-        if fn.startswith(root + os.sep):
-            rel = os.path.relpath(fn, root)
-            break
+        for root in (CODE, REPO):
+            if fn.startswith(root + os.sep):
+                rel = os.path.relpath(fn, root)
+                break
     return f"{rel}:{line}({name})"
 
 
-def step_whatif(a):
-    """Index a slice as is, or without the ``chars`` bigram field (schema patched here only)."""
-    import ydsearch.engine.index as yindex
-    import ydsearch.engine.schema as yschema
+def step_queries(a):
+    from bench_systems import measure_queries
 
-    if a["variant"] == "nochars":
-        build, fields_of = yschema.build_schema, yindex.paragraph_fields
-
-        def schema_without_chars():
-            sch = build()
-            sch.remove("chars")
-            return sch
-
-        yschema.build_schema = schema_without_chars
-        yindex.paragraph_fields = lambda doc, para: {
-            k: v for k, v in fields_of(doc, para).items() if k != "chars"}
-    t0 = time.perf_counter()
-    ix = yindex.Index.create(a["index"])
-    try:
-        report = ix.add(a["slice"])
-    finally:
-        ix.close()
-    return {"seconds": time.perf_counter() - t0, "items": report.documents,
-            "paragraphs": report.paragraphs}
+    return measure_queries(a)
 
 
-STEPS = {"whatif": step_whatif, "extract": step_extract, "lib-index": step_ydsearch,
-         "seed": step_seed, "stock": step_stock, "fts5": step_fts5, "queries": step_queries,
-         "profile": step_profile}
+def step_hook(a):
+    from bench_hooks import run_hook
+
+    return run_hook(a)
+
+
+STEPS = {"extract": step_extract, "lib-index": step_ydsearch, "seed": step_seed,
+         "stock": step_stock, "fts5": step_fts5, "queries": step_queries,
+         "profile": step_profile, "hook": step_hook}
 
 
 def main(argv):
@@ -370,7 +300,11 @@ def main(argv):
     with open(args_path, encoding="utf-8") as fh:
         args = json.load(fh)
     result = STEPS[step](args)
-    result["vm_hwm_kb"] = vm_hwm_kb()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.update(self_maxrss_kb=me.ru_maxrss, self_cpu_seconds=me.ru_utime + me.ru_stime,
+                  children_maxrss_kb=kids.ru_maxrss,
+                  children_cpu_seconds=kids.ru_utime + kids.ru_stime)
     with open(result_path, "w", encoding="utf-8") as fh:
         json.dump(result, fh, ensure_ascii=False)
     return 0
