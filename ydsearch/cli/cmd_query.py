@@ -69,7 +69,8 @@ def query(ctx, words, limit, offset, page, count_only, facets, full, context, sc
         return
     if count_only:
         limit, start = 0, 0
-    res = ix.search(q, limit=limit, offset=start, full=full, facets=facets, **resolved.filters)
+    res = ix.search(q, limit=limit, offset=start, full=full, facets=facets, explain=explain,
+                    **resolved.filters)
     if explain and fmt != "json":
         from .render import explain_lines
 
@@ -81,15 +82,23 @@ def query(ctx, words, limit, offset, page, count_only, facets, full, context, sc
         else:
             _write_hits(ctx, out, fmt, ix, res, context, full, script == "simplified", st,
                         explain)
-    if not res.total:
+    if not res.total and not res.related:
         info(no_match_message(ix, q, kw, resolved, "try fewer words or --explain"))
-    elif count_only:
-        pass
-    elif res.hits:
-        info(f"{plural(res.total, 'passage')} match (showing {start + 1}–{start + len(res.hits)})"
-             + (f"; written to {out.path}" if out.path else ""))
-    else:
-        info(f"{plural(res.total, 'passage')} match (none from {start + 1} on)")
+    elif not count_only:
+        shown = (f"showing {start + 1}–{start + len(res.hits)}" if res.hits
+                 else f"none from {start + 1} on")
+        info(f"{_counted(res)} ({shown})" + (f"; written to {out.path}" if out.path else ""))
+
+
+def _counted(res) -> str:
+    """``12 passages match`` or, when related passages follow the matches,
+    ``12 passages contain every term; 30 more match some of them``."""
+    if not res.related:
+        return f"{plural(res.total, 'passage')} match"
+    more = f"{res.related:,} {'more ' if res.total else ''}match{'es' if res.related == 1 else ''}"
+    head = (f"{plural(res.total, 'passage')} contain{'s' if res.total == 1 else ''} every term"
+            if res.total else "no passage contains every term")
+    return f"{head}; {more} some of {'it' if len(res.terms) == 1 else 'them'}"
 
 
 def _write_count(out, fmt, res, facets):
@@ -135,7 +144,11 @@ def _write_hits(ctx, out, fmt, ix, res, context, full, simplified, st, explain):
         w = width(out.to_terminal)
         for h, d in zip(res.hits, hits):
             before, after = neighbours(ix, h.doc_id, h.index, context)
-            out.write(hit_block(d, st, w, full=full, simplified=simplified, before=before,
-                                after=after) + "\n\n")
+            block = hit_block(d, st, w, full=full, simplified=simplified, before=before,
+                              after=after)
+            if explain and h.explain:
+                parts = " + ".join(f"{name} {v:g}" for name, v in h.explain.items())
+                block += "\n   " + st.dim(f"score {h.score:g} = {parts}")
+            out.write(block + "\n\n")
         if res.facets is not None and res.total:
             out.write("\n".join(facets_lines(res.facets, res.total, w)) + "\n")
