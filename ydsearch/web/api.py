@@ -41,7 +41,7 @@ def search():
     ix = open_index()
     with query_errors():
         res = ix.search(req.q, limit=limit, offset=offset, full=full, facets=facets,
-                        **req.library_filters)
+                        explain=explain, **req.library_filters)
     data = res.to_dict(explain=explain)
     if context:
         for hit, d in zip(res, data["hits"]):
