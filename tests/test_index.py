@@ -74,8 +74,8 @@ def test_changed_file_replaces_its_paragraphs(built, seeds_copy):
     assert {k: v for k, v in after.items() if k != doc_id} == \
         {k: v for k, v in before.items() if k != doc_id}
     _assert_no_duplicates(built)
-    hits = built.search("量子通信走廊").hits
-    assert hits and {h.doc_id for h in hits} == {doc_id}
+    result = built.search("量子通信走廊")
+    assert result.total and {h.doc_id for h in result[:result.total]} == {doc_id}
     # and shrinking it back replaces again, without leftovers
     shutil.copy(bundled_seeds() / f.name, f)
     report = built.add(seeds_copy)

@@ -77,6 +77,34 @@ class Matcher:
         """A phrase plan for each lexicon expansion of the term (all its words exact)."""
         return [self.plan(ql.Text(e, phrase=True)) for e in plan.expansions]
 
+    def word_synonyms(self, plan: TermPlan) -> Dict[str, List[TermPlan]]:
+        """For a term of several words, the lexicon expansions of each word
+        (``长江禁捕`` → 禁捕: 禁渔, 退捕)."""
+        if self.lexicon is None or plan.phrase or len(plan.words) < 2:
+            return {}
+        out = {}
+        for w in plan.words:
+            found = self.lexicon.expansions(w)
+            if found:
+                out[w] = [self.plan(ql.Text(e, phrase=True)) for e in found]
+        return out
+
+    def words_with_synonyms(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Every word of the term is there, itself or as one of its lexicon expansions
+        (and at least one of them as an expansion: the rest is :meth:`literal`'s)."""
+        s = self.view.segments[i]
+        synonyms = self.word_synonyms(plan)
+        if not synonyms:
+            return np.zeros(s.ndocs, dtype=bool)
+        out, via = np.ones(s.ndocs, dtype=bool), np.zeros(s.ndocs, dtype=bool)
+        for w in plan.words:
+            alt = np.zeros(s.ndocs, dtype=bool)
+            for e in synonyms.get(w, ()):
+                alt |= self.exact(i, e)
+            out &= (self.substring(i, w) > 0) | alt
+            via |= alt
+        return out & via
+
     def _cached(self, key, compute):
         value = self._cache.get(key)
         if value is None:
@@ -203,7 +231,7 @@ class Matcher:
             loose = self.literal(i, plan) & ~exact
             close = loose & (self.span(i, plan) <= plan.length + CLOSE_SLACK) if loose.any() \
                 else loose
-            other = self.under_heading(i, plan)
+            other = self.under_heading(i, plan) | self.words_with_synonyms(i, plan)
             for e in self.expansion_plans(plan):
                 other = other | self.exact(i, e)
             out = np.where(exact, EXACT, np.where(close, CLOSE, np.where(

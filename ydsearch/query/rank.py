@@ -1,11 +1,13 @@
 """Ranking: named signals, computed in bulk, one float per paragraph per segment.
 
 Paragraphs are ordered first by how many of the query's terms they match (a
-term matches exactly, or by enough of its parts: see :mod:`.execute`), then by
-the sum of these signals, each a named part of the score that ``--explain``
-shows:
+term matches exactly, or by enough of its parts: see :mod:`.execute`; a mere
+mention of a speaker the term names counts half), then by the sum of these
+signals, each a named part of the score that ``--explain`` shows:
 
-* ``exact``    the term as typed occurs in the paragraph (its idf, once);
+* ``exact``    the term as typed occurs in the paragraph (its idf, BM25 of its count);
+* ``proximity`` exact sequence > all parts close together > scattered (its idf,
+  times 1, :data:`PROXIMITY_CLOSE`, :data:`PROXIMITY_SCATTERED`);
 * ``parts``    BM25 over the term's character bigrams, with weak length
   normalisation (``k1`` 2, ``b`` 0.15): a long paragraph is not punished for
   its length, a short list of names is not rewarded for its brevity;
@@ -29,7 +31,7 @@ from typing import Dict, List, Sequence
 import numpy as np
 
 from . import lang as ql
-from .execute import Matcher
+from .execute import CLOSE, EXACT, SCATTERED, Matcher
 from .plan import TermPlan
 
 PARTS_K1, PARTS_B = 2.0, 0.15
@@ -42,9 +44,13 @@ WEIGHTS = {
     "coverage": 1.0,
     "title": 0.3,
     "heading": 0.5,
-    "speaker": 2.0,
+    "speaker": 4.0,
     "lexicon": 0.35,
+    "proximity": 1.0,
 }
+#: The "proximity" signal of a term matched by parts close together, or scattered,
+#: as a share of an exact match's.
+PROXIMITY_CLOSE, PROXIMITY_SCATTERED = 0.6, 0.2
 #: An alternative of an OR that is not a paragraph's best counts this much.
 OR_TIE = 0.3
 #: The text signals of a term that names a speaker count this much: the user
@@ -129,8 +135,12 @@ class Ranker:
         for name in ("title", "heading"):
             sig[name] = self._words_bm25(name, plan.words,
                                          self.norms("len_" + name, FIELD_K1, FIELD_B), FIELD_K1)
+        level = [m.term_strength(i, plan) for i in segs]
+        sig["proximity"] = [exact_idf * np.select([x >= EXACT, x >= CLOSE, x >= SCATTERED],
+                                                  [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED],
+                                                  0.0).astype(np.float32) for x in level]
         if plan.term in m.speakers and not plan.phrase:
-            for name in ("exact", "parts", "words", "coverage"):
+            for name in ("exact", "parts", "words", "coverage", "proximity"):
                 sig[name] = [MENTION_WEIGHT * a for a in sig[name]]
             sig["speaker"] = [exact_idf * m.said_by(i, plan.term).astype(np.float32)
                               for i in segs]
@@ -162,7 +172,10 @@ class Ranker:
             plan = self.m.plan(node)
             sig = {name: [WEIGHTS[name] * a for a in arrays]
                    for name, arrays in self.term_signals(plan).items()}
-            return [self.m.term_strength(i, plan) for i in segs], sig
+            strength = [self.m.term_strength(i, plan) for i in segs]
+            # the first key counts the terms matched (a mere mention of a named
+            # speaker: half); how exactly they match is the "proximity" signal
+            return [np.where(x >= SCATTERED, 1.0, x) for x in strength], sig
         parts = [self._node(item, segs) for item in dict.fromkeys(getattr(node, "items", ()))
                  if not isinstance(item, ql.Not)]
         parts = [p for p in parts if p is not None]

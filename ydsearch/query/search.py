@@ -158,16 +158,19 @@ class Matches:
         self.plans = [self.matcher.plan(t) for t in dict.fromkeys(positive_terms(self.node))]
         items = _flat_items(self.node)
         self.relaxed = bool(self.plans) and not (query and ql.uses_operators(query)) and \
-            all(isinstance(x, (ql.Text, ql.Field, ql.YearRange, ql.DateRange)) for x in items)
+            all(isinstance(x, (ql.Text, ql.Field, ql.YearRange, ql.DateRange)) for x in items) \
+            and not any(p.phrase for p in self.plans)
         self.candidates = self._related(items) if self.relaxed else self.masks
 
     def _related(self, items) -> List[np.ndarray]:
         m, out = self.matcher, []
         filters = [x for x in items if not isinstance(x, ql.Text)]
+        self.allowed = []
         for i, s in enumerate(self.view.segments):
             keep = s.live.copy()
             for f in filters:
                 keep &= m.mask(f, i)
+            self.allowed.append(keep)
             some = np.zeros(s.ndocs, dtype=bool)
             for plan in self.plans:
                 some |= m.term_matches(i, plan)
@@ -215,6 +218,21 @@ def count_matches(index, query: str, **filters) -> int:
     return Matches(index, query, filters).total
 
 
+def _add_feedback(matches: Matches, ranking) -> None:
+    """Related passages found by the words of the best matches (:mod:`.feedback`)."""
+    from .feedback import feedback
+
+    found = feedback(matches, ranking)
+    if found is None:
+        return
+    signal, extra = found
+    for i in range(len(signal)):
+        signal[i] = np.where(ranking.matched[i] > 0, 0.0, signal[i]).astype(np.float32)
+        ranking.scores[i] = ranking.scores[i] + signal[i]      # the tail only
+        matches.candidates[i] = matches.candidates[i] | (extra[i] & matches.allowed[i])
+    ranking.signals["feedback"] = signal
+
+
 def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: bool = False,
                snippet_chars: int = 160, facets: bool = False, explain: bool = False,
                **filters) -> SearchResult:
@@ -230,6 +248,7 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
     matches = Matches(index, query, filters)
     view, m, plans = matches.view, matches.matcher, matches.plans
     ranking = Ranker(m, plans).rank(matches.node) if plans else None
+    _add_feedback(matches, ranking)
     ranked = page(view, matches.candidates, ranking, offset, offset + limit)
     hits = []
     for r, (i, d, sc) in enumerate(ranked, start=1):
