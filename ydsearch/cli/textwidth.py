@@ -14,6 +14,7 @@ import click
 Span = Tuple[int, int]
 # Characters a line should not start with (CJK closing punctuation).
 NO_LINE_START = set("，。、；：？！）」』”’》〉】〕…,.;:?!)]}%")
+NO_LINE_END = set("（「『“‘《〈【〔([{")
 
 
 # -- width ----------------------------------------------------------------------
@@ -128,6 +129,8 @@ def wrap_segments(segments: Sequence[Tuple[str, bool]], width: int) -> List[List
             carry = []
             if c in NO_LINE_START and len(lines[-1]) > 1 and lines[-1][-1][0] not in NO_LINE_START:
                 carry = [lines[-1].pop()]
+            if len(lines[-1]) > 1 and lines[-1][-1][0] in NO_LINE_END:
+                carry.insert(0, lines[-1].pop())        # an opening bracket goes down too
             while lines[-1] and lines[-1][-1][0] == " ":
                 lines[-1].pop()
             lines.append(carry)
