@@ -197,7 +197,11 @@ class BulkWriter(SegmentWriter):
                     close.close()
             except Exception:  # noqa: BLE001 - a half-written file is removed below
                 pass
-        for name in ([] if committed else self.newsegment.list_files(self.storage)):
+        doomed = [] if committed else list(self.newsegment.list_files(self.storage))
+        # a TOC being written when the commit failed (whoosh renames it into place last)
+        half_toc = TOC._filename(self.indexname, self.generation) + "."
+        doomed += [name for name in self.storage.list() if name.startswith(half_toc)]
+        for name in doomed:
             try:
                 self.storage.delete_file(name)
             except OSError:
