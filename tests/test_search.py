@@ -220,3 +220,13 @@ def test_facets_count_every_match_by_year_speaker_and_meeting(ix):
     assert counts == sorted(counts, reverse=True)
     assert result.to_dict()["facets"]["year"][0].keys() == {"value", "count"}
     assert ix.search("一体化", limit=1).facets is None
+
+
+def test_a_place_in_the_query_prefers_who_speaks_for_it(ix):
+    """安徽 in a question about Anhui: what 安徽省委书记 says ranks above what the
+    leaders of the other provinces say in the same meetings."""
+    got = hits(ix, "安徽融入长三角", limit=3, explain=True)
+    anhui = [h for h in got if h.speaker == "李锦斌"]
+    assert len(anhui) == 2, [(h.speaker, normalize(h.text).text[:20]) for h in got]
+    assert all(h.explain.get("role", 0) > 0 for h in anhui)
+    assert all(not h.explain.get("role") for h in got if h.speaker != "李锦斌")

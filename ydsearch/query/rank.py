@@ -17,12 +17,14 @@ signals, each a named part of the score that ``--explain`` shows:
 * ``title``, ``heading``  the term's words in the item's title and in the
   heading the paragraph stands under: a paragraph under a heading that names
   the subject is about it;
+* ``role``     the term's words in the speaker's role: ``安徽融入长三角`` prefers
+  what 安徽省委书记 says, ``上海的龙头作用`` what 上海市委书记 says;
 * ``speaker``  a term that names a known speaker prefers the paragraphs that
   person says over those that mention them.
 
 Headings and captions are scaled by :data:`KIND_BOOST` (they match many
-queries in few words).  Signals computed on the text of the best candidates
-(closeness of the parts, passing mentions in lists) are added by :mod:`.rerank`.
+queries in few words).  Related passages add ``feedback`` (:mod:`.feedback`)
+and lexicon expansions ``lexicon`` (below).
 """
 import math
 from dataclasses import dataclass, field, replace
@@ -44,6 +46,7 @@ WEIGHTS = {
     "coverage": 1.0,
     "title": 0.3,
     "heading": 0.5,
+    "role": 0.5,
     "speaker": 4.0,
     "lexicon": 0.35,
     "proximity": 1.0,
@@ -132,9 +135,9 @@ class Ranker:
         sig["words"] = self._words_bm25("words", plan.words,
                                         self.norms("len_words", WORDS_K1, WORDS_B), WORDS_K1)
         sig["coverage"] = [exact_idf * m.coverage(i, plan) for i in segs]
-        for name in ("title", "heading"):
-            sig[name] = self._words_bm25(name, plan.words,
-                                         self.norms("len_" + name, FIELD_K1, FIELD_B), FIELD_K1)
+        for name, column in (("title", "title"), ("heading", "heading"), ("role", "speaker_role")):
+            sig[name] = self._words_bm25(column, plan.words,
+                                         self.norms("len_" + column, FIELD_K1, FIELD_B), FIELD_K1)
         level = [m.term_strength(i, plan) for i in segs]
         sig["proximity"] = [exact_idf * np.select([x >= EXACT, x >= CLOSE, x >= SCATTERED],
                                                   [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED],
