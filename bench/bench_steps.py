@@ -118,7 +118,7 @@ def step_ydsearch(a):
     commits, began = [], [0.0]
 
     def on_commit(event):
-        if event == "begin":
+        if event == "start":
             began[0] = time.perf_counter()
         else:
             commits.append(time.perf_counter() - began[0])

@@ -92,19 +92,15 @@ def query(ctx, words, limit, offset, page, count_only, facets, full, context, sc
 
 def _counted(res) -> str:
     """``12 passages match`` or, when related passages follow the matches,
-    ``12 passages match every term; 30 more match some of them`` (one term:
-    ``12 passages match; 30 more match part of it``)."""
+    ``12 passages contain every term; 30 more match some of them`` (the
+    wording of the ranking issue; a term is contained exactly or by enough of
+    its parts)."""
     if not res.related:
         return f"{plural(res.total, 'passage')} match"
-    single = len(res.terms) == 1
-    more = (f"{res.related:,} {'more ' if res.total else ''}match{'es' if res.related == 1 else ''} "
-            + ("part of it" if single else "some of them"))
-    if res.total:
-        head = f"{plural(res.total, 'passage')} match{'es' if res.total == 1 else ''}"
-        head += "" if single else " every term"
-    else:
-        head = "no passage matches it" if single else "no passage matches every term"
-    return f"{head}; {more}"
+    more = f"{res.related:,} {'more ' if res.total else ''}match{'es' if res.related == 1 else ''}"
+    head = (f"{plural(res.total, 'passage')} contain{'s' if res.total == 1 else ''} every term"
+            if res.total else "no passage contains every term")
+    return f"{head}; {more} some of {'it' if len(res.terms) == 1 else 'them'}"
 
 
 def _write_count(out, fmt, res, facets):

@@ -27,6 +27,7 @@ class SegmentView:
         if deleted:
             self.live[np.fromiter(deleted, dtype=np.int64)] = False
         self.live_count = int(self.live.sum())
+        self.all_live = self.live_count == self.ndocs
         self._terms = reader._terms
         self._chars = None
 
@@ -37,6 +38,10 @@ class SegmentView:
         if len(ids):
             out[ids] = weights
         return out
+
+    def term_df(self, field: str, text: str) -> int:
+        """Paragraphs holding a term, from the term table (deleted ones included)."""
+        return self.reader.doc_frequency(field, text)
 
     def term_bytes(self, field: str, tbytes: bytes) -> np.ndarray:
         out = np.zeros(self.ndocs, dtype=bool)
@@ -80,6 +85,7 @@ class IndexView:
             self.segments.append(SegmentView(reader, offset, sub))
         self.live_count = sum(s.live_count for s in self.segments)
         self._avg: Dict[str, float] = {}
+        self._norms: Dict[tuple, List[np.ndarray]] = {}
         self._doc_ranks: Optional[List[np.ndarray]] = None
         self._speakers = None
         self.folder = folder
@@ -90,6 +96,16 @@ class IndexView:
             total = sum(float(s.column(column)[s.live].sum()) for s in self.segments)
             self._avg[column] = total / self.live_count if self.live_count else 0.0
         return self._avg[column]
+
+    def length_norms(self, column: str, k1: float, b: float) -> List[np.ndarray]:
+        """BM25's ``k1 (1 - b + b len / avg)`` per paragraph of each segment, for a
+        length column (computed once per commit, shared by the queries)."""
+        key = (column, k1, b)
+        if key not in self._norms:
+            avg = self.average(column) or 1.0
+            self._norms[key] = [(k1 * (1.0 - b + b * s.column(column) / avg)).astype(np.float32)
+                                for s in self.segments]
+        return self._norms[key]
 
     def speaker_names(self) -> set:
         """Every speaker named in the index."""

@@ -125,9 +125,14 @@ class Matcher:
         """Live paragraphs with a ``word`` (kind = field name) or a substring (kind "sub")."""
         if (kind, key) not in self._df:
             get = self.substring if kind == "sub" else (lambda i, k: self.word(i, kind, k))
-            self._df[(kind, key)] = sum(
-                int(np.count_nonzero(get(i, key)[s.live]))
-                for i, s in enumerate(self.view.segments))
+
+            def live_df(i, s):
+                if kind != "sub" and s.all_live:      # the term table knows; no postings read
+                    return s.term_df(kind, key)
+                found = get(i, key)
+                return int(np.count_nonzero(found if s.all_live else found[s.live]))
+
+            self._df[(kind, key)] = sum(live_df(i, s) for i, s in enumerate(self.view.segments))
         return self._df[(kind, key)]
 
     # -- matching -------------------------------------------------------------------

@@ -90,15 +90,9 @@ class Ranker:
         self.view = m.view
         self.plans = list(plans)
         self.n = max(self.view.live_count, 1)
-        self._norms: Dict[tuple, List[np.ndarray]] = {}
 
     def norms(self, column: str, k1: float, b: float) -> List[np.ndarray]:
-        key = (column, k1, b)
-        if key not in self._norms:
-            avg = self.view.average(column) or 1.0
-            self._norms[key] = [(k1 * (1.0 - b + b * s.column(column) / avg)).astype(np.float32)
-                                for s in self.view.segments]
-        return self._norms[key]
+        return self.view.length_norms(column, k1, b)
 
     def _zeros(self) -> List[np.ndarray]:
         return [np.zeros(s.ndocs, dtype=np.float32) for s in self.view.segments]
