@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ydsearch.cli import defaults
-from ydsearch.cli.app import cli
+from tests.cli_helpers import headers, invoke, isolated, one_error_line, yd  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 HIT_FIELDS = {"rank", "score", "id", "doc_id", "index", "kind", "text", "text_simplified",
@@ -22,42 +20,6 @@ DOC_FIELDS = {"doc_id", "title", "published", "source", "url", "meeting", "meeti
               "meeting_end_date", "year", "city", "province", "script", "attendees", "path",
               "content_hash", "paragraphs", "date", "date_kind", "meeting_id", "line"}
 PARAGRAPH_FIELDS = {"id", "index", "kind", "text", "text_simplified", "speaker", "speaker_role"}
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No YDSEARCH_INDEX/NO_COLOR from outside; the default index lives in tmp_path."""
-    for var in ("YDSEARCH_INDEX", "NO_COLOR", "COLUMNS", "YDSEARCH_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    default = tmp_path / "default-index"
-    monkeypatch.setattr(defaults, "default_index_path", lambda: default)
-    return default
-
-
-def invoke(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
-
-
-@pytest.fixture
-def yd(seed_index_path):
-    """Run ydsearch on the shared seed index."""
-    def run(*args, env=None):
-        return invoke("--index", seed_index_path, *args, env=env)
-    return run
-
-
-def one_error_line(result, code, *needles):
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for n in needles:
-        assert n in lines[0]
-    return lines[0]
-
-
-def headers(stdout):
-    return [line for line in stdout.splitlines() if re.match(r"\d+\. ", line)]
 
 
 # -- help, version, imports -------------------------------------------------------------
