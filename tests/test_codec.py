@@ -8,8 +8,9 @@ from hypothesis import given, settings, strategies as st
 from whoosh import fields, index as wix, query as wq
 from whoosh.filedb.filestore import FileStorage
 
-from ydsearch.engine.codec import (YdCodec, YdTermInfo, decode_postings, encode_postings,
-                                   read_postings)
+from ydsearch.engine.codec import YdCodec
+from ydsearch.engine.postings import (YdTermInfo, decode_postings, encode_postings,
+                                      read_postings)
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,10 +1,10 @@
 """Human-readable results: hit headers and blocks, neighbouring paragraphs, the
 ``--explain`` lines, document headers and the ``parse`` outline.
 """
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 from ..present import place, to_simplified_spans
-from .textwidth import Span, Style, pad, render_text, wrap_segments
+from .textwidth import Style, pad, render_text, wrap_segments
 
 
 # -- hits -----------------------------------------------------------------------

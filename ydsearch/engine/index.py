@@ -234,7 +234,7 @@ class Index:
         with self._lock:
             searcher = self.searcher()
             if self._view is None or self._view.searcher is not searcher:
-                old, self._view = self._view, None
+                self._view = None   # the old view stays with searches in flight on other threads
                 try:
                     check_segment_files(self.path, [r.segment() for r, _ in
                                                     leaf_segments(searcher)])
@@ -243,7 +243,6 @@ class Index:
                     raise
                 except Exception as e:  # noqa: BLE001 - a damaged substring index
                     raise damaged(self.path, e) from None
-                del old   # still used by searches in flight on other threads; GC closes it
             return self._view
 
     def search(self, query: str, **options):
@@ -340,10 +339,6 @@ class Index:
         from .locks import writer_active
 
         return writer_active(self.path)
-
-    def generation(self) -> int:
-        """A number that changes with every commit (for callers that cache results)."""
-        return self._ix.latest_generation()
 
     def generation(self) -> int:
         """A number that changes with every commit on disk (whoosh's TOC generation);

@@ -28,7 +28,7 @@ import json
 import mmap
 import os
 import struct
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 

@@ -18,7 +18,8 @@ import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from .codec import YdCodec, read_postings
+from .codec import YdCodec
+from .postings import read_postings
 from .prepare import PreparedBatch, Postings
 from .schema import COLUMNS, ID_FIELDS, STRING_COLUMNS, WORD_FIELDS
 from .substrings import SubstringBuilder, SubstringIndex
