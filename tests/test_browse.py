@@ -245,3 +245,22 @@ def test_installed_copy_run_inside_a_checkout_uses_its_index(monkeypatch, tmp_pa
     assert defaults.default_index_path() == root / "index"
     monkeypatch.chdir(tmp_path)
     assert defaults.checkout_dir() is None
+
+
+def test_the_checkout_seeds_are_indexed_when_they_are_the_shipped_ones(monkeypatch, tmp_path):
+    """An installed ydsearch run in its checkout cites ``seeds/…``, not site-packages."""
+    import shutil
+
+    import ydsearch.bundled
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ydsearch.bundled.bundled_seeds(), checkout / "seeds")
+    installed = tmp_path / "site-packages" / "ydsearch" / "seeds"
+    shutil.copytree(ydsearch.bundled.bundled_seeds(), installed)
+    monkeypatch.setattr(ydsearch.bundled, "bundled_seeds", lambda: installed)
+    monkeypatch.setattr(defaults, "checkout_dir", lambda: checkout)
+    assert defaults.seeds_folder() == checkout / "seeds"
+    (checkout / "seeds" / "000_cc6c4b9cc009c9ed.txt").write_text("改过的文本", encoding="utf-8")
+    assert defaults.seeds_folder() == installed      # edited: the shipped seeds count
+    monkeypatch.setattr(defaults, "checkout_dir", lambda: None)
+    assert defaults.seeds_folder() == installed

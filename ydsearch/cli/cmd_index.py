@@ -43,16 +43,15 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
       ydsearch index ~/articles/ more.jsonl.gz --index ~/yd
       ydsearch index --rebuild --json
     """
-    from ..bundled import bundled_seeds
     from ..engine.index import Index, IndexReport
     from ..engine.signals import interrupts_held
     from ..engine.locks import writer_active
     from ..pipeline.parallel import default_workers
-    from .defaults import has_index, read_stamp, seeds_fingerprint, write_stamp
+    from .defaults import has_index, read_stamp, seeds_fingerprint, seeds_folder, write_stamp
 
     calendar = load_calendar(calendar_file)
     path, explicit = index_target(ctx)
-    inputs = [str(p) for p in paths] or [str(bundled_seeds())]
+    inputs = [str(p) for p in paths] or [str(seeds_folder())]
     if rebuild or _is_blank(path):
         if not explicit:
             stamp = path / "bundled.json"

@@ -71,6 +71,20 @@ def default_index_path() -> Path:
     return cache_dir() / "index"
 
 
+def seeds_folder() -> Path:
+    """The seed articles to index: the checkout's ``seeds/`` when ydsearch runs in
+    its checkout and that folder holds the seeds the package ships (hits then cite
+    ``seeds/…``, not a file deep in a virtualenv), else the package's own."""
+    from ..bundled import bundled_seeds
+
+    shipped = bundled_seeds()
+    root = checkout_dir()
+    if root is not None and (root / "seeds").resolve() != shipped.resolve() \
+            and seeds_fingerprint(root / "seeds") == seeds_fingerprint(shipped):
+        return root / "seeds"
+    return shipped
+
+
 def seeds_fingerprint(folder: Optional[Path] = None) -> Dict[str, str]:
     """``{file name: sha256}`` of the bundled seed articles."""
     if folder is None:
@@ -124,7 +138,6 @@ def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None
 
     Returns an open :class:`ydsearch.index.Index`.
     """
-    from ..bundled import bundled_seeds
     from ..errors import IndexCorruptError, IndexIncompatibleError
     from ..engine.index import Index
 
@@ -151,14 +164,13 @@ def ensure_default_index(path: Path, say: Callable[[str], None] = lambda m: None
         say(f"rebuilding the index from the bundled seeds in {path}")
         return _build(path, rebuild=True)
     say(f"updating the index in {path} from the bundled seeds")
-    ix.add(bundled_seeds(), on_wait=lambda: say(f"another process is writing the index at "
+    ix.add(seeds_folder(), on_wait=lambda: say(f"another process is writing the index at "
                                                 f"{path}; waiting for it to finish"))
     write_stamp(path, seeds_fingerprint())
     return ix
 
 
 def _build(path: Path, rebuild: bool):
-    from ..bundled import bundled_seeds
     from ..engine.index import Index
 
     stamp = path / STAMP_NAME
@@ -166,6 +178,6 @@ def _build(path: Path, rebuild: bool):
         stamp.unlink()       # ours; Index.create refuses folders with unknown files
     path.mkdir(parents=True, exist_ok=True)
     ix = Index.create(path)
-    ix.add(bundled_seeds())
+    ix.add(seeds_folder())
     write_stamp(path, seeds_fingerprint())
     return ix
