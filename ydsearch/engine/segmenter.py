@@ -14,7 +14,6 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 _SEARCHABLE_RE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -31,7 +30,9 @@ class Word(NamedTuple):
 
 def dictionary_text() -> str:
     """The domain dictionary shipped in ``ydsearch/data/userdict.txt``."""
-    return resources.files("ydsearch.data").joinpath("userdict.txt").read_text("utf-8")
+    from ..data import read_text
+
+    return read_text("userdict.txt")
 
 
 def _dictionary_entries(text: str):

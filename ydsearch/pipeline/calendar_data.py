@@ -103,14 +103,9 @@ def _build(entries: List[CalendarEntry], series: List[Series]) -> Calendar:
 @lru_cache(maxsize=1)
 def shipped_calendar() -> Calendar:
     """The calendar in the package (``ydsearch/data/calendar.json``), read once."""
-    from importlib import resources
+    from ..data import read_text
 
-    try:
-        text = resources.files("ydsearch.data").joinpath("calendar.json").read_text("utf-8")
-    except (AttributeError, FileNotFoundError, ModuleNotFoundError, OSError):
-        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "calendar.json")
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+    text = read_text("calendar.json")
     entries, series = _parse(json.loads(text), "shipped", "ydsearch/data/calendar.json")
     return _build(entries, series)
 

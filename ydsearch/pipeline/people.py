@@ -85,16 +85,9 @@ _DECK_RE = re.compile(rf"([{HAN}]{{2,}}?)(?:出席|主持|参加|陪同)$")
 @lru_cache(maxsize=1)
 def gazetteer() -> frozenset:
     """National leaders and other names valid in any document (``data/people.txt``)."""
-    from importlib import resources
+    from ..data import read_text
 
-    try:
-        text = resources.files("ydsearch.data").joinpath("people.txt").read_text("utf-8")
-    except (AttributeError, FileNotFoundError, ModuleNotFoundError, OSError):
-        import os
-
-        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "people.txt")
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+    text = read_text("people.txt")
     names = (line.split("#")[0].split("\t")[0].strip() for line in text.splitlines())
     return frozenset(n for n in names if n)
 

@@ -13,9 +13,9 @@ queries, so an entry written in either script works for queries in either.
 """
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Dict, Iterable, List, Tuple
 
+from ..data import read_text
 from ..errors import YdsearchError
 from ..pipeline.normalize import normalize
 
@@ -69,7 +69,7 @@ def parse_lexicon(text: str, where: str, into: Dict[str, List[str]]) -> None:
 def load_lexicon(paths: Iterable[str] = (), use_env: bool = True) -> Lexicon:
     """The shipped lexicon plus the entries of ``paths`` (and of ``$YDSEARCH_LEXICON``)."""
     entries: Dict[str, List[str]] = {}
-    shipped = resources.files("ydsearch.data").joinpath("lexicon.txt").read_text("utf-8")
+    shipped = read_text("lexicon.txt")
     parse_lexicon(shipped, "lexicon.txt", entries)
     extra = list(paths)
     env = os.environ.get(LEXICON_ENV, "").strip() if use_env else ""
