@@ -6,6 +6,7 @@ The query is matched as exact set logic (:mod:`.execute`), scored in bulk
 the same index always gives the same order.
 """
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -160,17 +161,30 @@ class Matches:
         self.relaxed = bool(self.plans) and not (query and ql.uses_operators(query)) and \
             all(isinstance(x, (ql.Text, ql.Field, ql.YearRange, ql.DateRange)) for x in items) \
             and not any(p.phrase for p in self.plans)
-        self.candidates = self._related(items) if self.relaxed else self.masks
+        self._items = items
 
-    def _related(self, items) -> List[np.ndarray]:
+    @cached_property
+    def candidates(self) -> List[np.ndarray]:
+        """The matches, and for a relaxed query the related passages (computed
+        only when ranking asks: counts, ``trend`` and ``speakers`` need the masks)."""
+        return self._related() if self.relaxed else self.masks
+
+    @cached_property
+    def allowed(self) -> List[np.ndarray]:
+        """Per segment: the live paragraphs the query's filters admit."""
         m, out = self.matcher, []
-        filters = [x for x in items if not isinstance(x, ql.Text)]
-        self.allowed = []
+        filters = [x for x in self._items if not isinstance(x, ql.Text)]
         for i, s in enumerate(self.view.segments):
             keep = s.live.copy()
             for f in filters:
                 keep &= m.mask(f, i)
-            self.allowed.append(keep)
+            out.append(keep)
+        return out
+
+    def _related(self) -> List[np.ndarray]:
+        m, out = self.matcher, []
+        for i, s in enumerate(self.view.segments):
+            keep = self.allowed[i]
             some = np.zeros(s.ndocs, dtype=bool)
             for plan in self.plans:
                 some |= m.term_matches(i, plan)
