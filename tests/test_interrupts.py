@@ -402,3 +402,35 @@ def test_ctrl_c_on_twelve_thousand_news_items(tmp_path, moment):
     kept = indexed_paragraphs(index)
     if moment != "parsing":
         assert f"the {len(kept):,} documents committed by this run are kept" in lines[0]
+
+
+@pytest.mark.parametrize("when", ["after the table of contents", "before it"])
+def test_an_interrupt_at_the_edge_of_a_commit_is_counted_from_the_disk(tmp_path, articles,
+                                                                      monkeypatch, when):
+    """Ctrl-C that falls between a commit reaching the disk and ``commit()``
+    returning: the report counts what is on disk, not what a counter saw."""
+    from ydsearch.engine import writer as writer_module
+    from ydsearch.engine.report import IndexReport
+
+    folder, expected = articles
+    files = sorted(folder.glob("*.txt"))[:25]
+    real_commit = writer_module.BulkWriter.commit
+    calls = []
+
+    def commit(self, *a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            if when == "before it":
+                raise KeyboardInterrupt
+            real_commit(self, *a, **k)
+            raise KeyboardInterrupt
+        return real_commit(self, *a, **k)
+
+    monkeypatch.setattr(writer_module.BulkWriter, "commit", commit)
+    report = IndexReport()
+    with Index.create(tmp_path / "index") as ix:
+        with pytest.raises(KeyboardInterrupt):
+            ix.add(files, report=report, batch_size=10)
+    kept = indexed_paragraphs(tmp_path / "index")
+    assert report.committed == len(kept) == (20 if when == "after the table of contents" else 10)
+    assert unreferenced_files(tmp_path / "index") == []

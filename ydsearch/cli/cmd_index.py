@@ -72,7 +72,6 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
 
     report = IndexReport()
     progress = None
-    committed = [0]
 
     def refused(p, msg):       # the report lists it; the progress bar counts it
         if progress:
@@ -81,8 +80,6 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
     def on_commit(stage):
         if progress:
             progress.commit(stage)
-        if stage == "end":
-            committed[0] = report.documents
 
     try:
         if isatty(sys.stderr):
@@ -95,7 +92,7 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
                progress=progress.documents if progress else None,
                on_wait=lambda: _waiting(path), on_commit=on_commit, calendar=calendar)
     except KeyboardInterrupt:
-        raise Interrupted(_kept(committed[0])) from None
+        raise Interrupted(_kept(report.committed)) from None
     finally:
         if progress:
             progress.close()

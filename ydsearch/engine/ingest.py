@@ -112,6 +112,7 @@ class Ingest:
         self.writer = None
         self.writers = []     # every writer opened: on failure, those not committed go
         self.pending_docs = self.pending_paragraphs = 0
+        self.commits = []     # (generation, documents of this run up to it), before it starts
 
     # -- deciding --------------------------------------------------------------
     def _decide(self, item, known: _Known) -> Optional[bool]:
@@ -163,6 +164,7 @@ class Ingest:
                 if not writer.is_closed:
                     writer.discard()
             self.writer = None
+            self.report.committed = self._landed()
             raise
         finally:
             if results is not None:
@@ -170,7 +172,22 @@ class Ingest:
             known._s = None
             searcher.close()
         self.report.seconds = time.perf_counter() - started
+        self.report.committed = self.report.documents
         return self.report
+
+    def _landed(self) -> int:
+        """Documents of this run whose commit reached its table of contents.
+
+        Read from the index folder, not from a counter updated after
+        ``commit()`` returns: an interrupt can fall between the two.
+        """
+        if not self.commits:
+            return 0
+        from whoosh.index import TOC
+
+        writer_storage, name = self.commits[0][2], self.commits[0][3]
+        latest = TOC._latest_generation(writer_storage, name)
+        return max((docs for gen, docs, *_ in self.commits if gen <= latest), default=0)
 
     def _jobs(self, items, known):
         """``(ids that replace an indexed version, articles)`` of each job."""
@@ -225,6 +242,8 @@ class Ingest:
         if self.on_commit:
             self.on_commit("start")
         writer, self.writer = self.writer, None
+        self.commits.append((writer.generation, self.report.documents,
+                             writer.storage, writer.indexname))
         writer.commit(mergetype=merge_policy)       # on failure, run() discards it
         self.writers.remove(writer)
         self.pending_docs = self.pending_paragraphs = 0

@@ -15,6 +15,8 @@ class IndexReport:
     replaced: int = 0
     refused: List[Tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    #: documents of this run in commits that landed (all of them unless interrupted)
+    committed: int = 0
 
     def to_dict(self) -> dict:
         return {"documents": self.documents, "paragraphs": self.paragraphs,
