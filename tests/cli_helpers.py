@@ -11,8 +11,8 @@ from ydsearch.cli.app import cli
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """No YDSEARCH_INDEX/NO_COLOR from outside; the default index lives in tmp_path."""
-    for var in ("YDSEARCH_INDEX", "NO_COLOR", "COLUMNS", "YDSEARCH_DEBUG"):
+    """No YDSEARCH_INDEX/NO_COLOR/YDSEARCH_LEXICON from outside; the default index lives in tmp_path."""
+    for var in ("YDSEARCH_INDEX", "NO_COLOR", "COLUMNS", "YDSEARCH_DEBUG", "YDSEARCH_LEXICON"):
         monkeypatch.delenv(var, raising=False)
     default = tmp_path / "default-index"
     monkeypatch.setattr(defaults, "default_index_path", lambda: default)

@@ -23,10 +23,14 @@ from .serve import serve as serve_command
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]),
               default="auto", show_default=True,
               help="Colour highlights (auto: on a terminal unless NO_COLOR is set).")
+@click.option("--lexicon", "lexicons", metavar="FILE", multiple=True,
+              type=click.Path(dir_okay=False),
+              help="A lexicon file whose entries expand queries, added to the shipped one "
+                   "(repeatable; also YDSEARCH_LEXICON).  Format: TERM = EXPANSION | …")
 @click.version_option(__version__, "-V", "--version", prog_name="ydsearch",
                       message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx, index, colour):
+def cli(ctx, index, colour, lexicons):
     """Search the reports of the Yangtze River Delta (长三角) integration meetings.
 
     \b
@@ -50,7 +54,7 @@ def cli(ctx, index, colour):
     Exit status: 0 ok (with or without results), 1 error, 2 bad usage or query,
     3 index missing or incompatible, 130 interrupted (Ctrl-C).
     """
-    ctx.obj = Settings(index, colour)
+    ctx.obj = Settings(index, colour, lexicons)
 
 
 for command in (index_cmd, query, show, parse, speakers, meetings, stats, trend, serve_command):

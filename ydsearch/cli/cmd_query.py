@@ -96,11 +96,22 @@ def _counted(res) -> str:
     wording of the ranking issue; a term is contained exactly or by enough of
     its parts)."""
     if not res.related:
-        return f"{plural(res.total, 'passage')} match"
+        return f"{plural(res.total, 'passage')} match{'es' if res.total == 1 else ''}"
     more = f"{res.related:,} {'more ' if res.total else ''}match{'es' if res.related == 1 else ''}"
-    head = (f"{plural(res.total, 'passage')} contain{'s' if res.total == 1 else ''} every term"
-            if res.total else "no passage contains every term")
-    return f"{head}; {more} some of {'it' if len(res.terms) == 1 else 'them'}"
+    if _plain(res):
+        head = (f"{plural(res.total, 'passage')} contain{'s' if res.total == 1 else ''} every term"
+                if res.total else "no passage contains every term")
+        return f"{head}; {more} some of {'it' if len(res.terms) == 1 else 'them'}"
+    head = (f"{plural(res.total, 'passage')} match{'es' if res.total == 1 else ''} the query"
+            if res.total else "no passage matches the query")
+    return f"{head}; {more} part of it"
+
+
+def _plain(res) -> bool:
+    """A query of plain terms (no quotes, no AND/OR/NOT)?"""
+    from ..query.lang import uses_operators
+
+    return not uses_operators(res.query or "") and not any(t.phrase for t in res.terms)
 
 
 def _write_count(out, fmt, res, facets):

@@ -24,9 +24,23 @@ _NEGATION = "\x00"
 
 
 class Settings:
-    def __init__(self, index, colour):
+    def __init__(self, index, colour, lexicons=()):
         self.index = index
         self.colour = colour
+        self.lexicons = tuple(lexicons)
+
+
+def with_lexicons(ctx, ix):
+    """The index, with the ``--lexicon`` files of this invocation added (read now, so
+    a bad file is reported before any work)."""
+    settings = ctx.find_object(Settings)
+    if settings is not None and settings.lexicons:
+        try:
+            ix.use_lexicon(*settings.lexicons)
+        except BaseException:
+            ix.close()
+            raise
+    return ix
 
 
 # -- --index, before or after the command ---------------------------------------------
@@ -82,7 +96,7 @@ def open_index(ctx):
         raise IndexBuildingError(f"the index at {path} is being built by another process and "
                                  f"holds no passage yet; try again when it has committed its "
                                  f"first batch")
-    return ix
+    return with_lexicons(ctx, ix)
 
 
 def open_explicit(path):

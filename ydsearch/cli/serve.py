@@ -33,6 +33,7 @@ def serve(ctx, host, port, quiet):
     from ..web.server import is_loopback, serve as run
     from ..engine.index import Index
     from ..errors import IndexError_, IndexNotFoundError
+    from .common import with_lexicons
     from .defaults import default_index_path, ensure_default_index
 
     def say(message):
@@ -52,7 +53,15 @@ def serve(ctx, host, port, quiet):
     else:
         path = default_index_path()
         first = ensure_default_index(path, say=say)
-    app = create_app(path, index=first,
+    lexicons = getattr(ctx.obj, "lexicons", ())
+    if first is not None:
+        first = with_lexicons(ctx, first)
+
+    def opener(where):
+        ix = Index.open(where)
+        return ix.use_lexicon(*lexicons) if lexicons else ix
+
+    app = create_app(path, index=first, opener=opener,
                      allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None)
     say(f"index: {path}")
     run(app, host, port, say=say, quiet=quiet)

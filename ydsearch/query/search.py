@@ -142,10 +142,12 @@ class Matches:
 
     ``masks``: the strict matches (every term, as :mod:`.execute` defines a
     term's match; filters, phrases and operators exactly), which ``total``,
-    ``--count``, ``trend`` and the facets count.  ``candidates``: for a query of
-    plain terms (no AND/OR/NOT/-), also the paragraphs that match only some of
-    the terms or only part of a term -- ranked after the strict matches, so that
-    a natural question never comes back empty while related passages exist.
+    ``--count``, ``trend`` and the facets count.  ``candidates``: also the
+    paragraphs that match only some of the terms or only part of a term --
+    ranked after the strict matches, so that a question never comes back empty
+    while related passages exist.  Filters, negations (``-示范区``,
+    ``NOT 示范区``) and quoted phrases hold for those too; what is relaxed is
+    the unquoted terms, also under ``AND`` and ``OR``.
     """
 
     def __init__(self, index, query: str, filters: dict):
@@ -157,11 +159,11 @@ class Matches:
                                index.lexicon)
         self.masks = self.matcher.matches(self.node)
         self.plans = [self.matcher.plan(t) for t in dict.fromkeys(positive_terms(self.node))]
-        items = _flat_items(self.node)
-        self.relaxed = bool(self.plans) and not (query and ql.uses_operators(query)) and \
-            all(isinstance(x, (ql.Text, ql.Field, ql.YearRange, ql.DateRange)) for x in items) \
-            and not any(p.phrase for p in self.plans)
-        self._items = items
+        #: related passages follow the matches (any query with an unquoted term)
+        self.relaxed = any(not p.phrase for p in self.plans)
+        #: the parts of the query that hold for related passages too: filters,
+        #: negations, anything without a positive term
+        self._constraints = [x for x in _flat_items(self.node) if not positive_terms(x)]
 
     @cached_property
     def candidates(self) -> List[np.ndarray]:
@@ -173,10 +175,9 @@ class Matches:
     def allowed(self) -> List[np.ndarray]:
         """Per segment: the live paragraphs the query's filters admit."""
         m, out = self.matcher, []
-        filters = [x for x in self._items if not isinstance(x, ql.Text)]
         for i, s in enumerate(self.view.segments):
             keep = s.live.copy()
-            for f in filters:
+            for f in self._constraints:
                 keep &= m.mask(f, i)
             out.append(keep)
         return out
@@ -188,11 +189,12 @@ class Matches:
             some = np.zeros(s.ndocs, dtype=bool)
             for plan in self.plans:
                 some |= m.term_matches(i, plan)
-                if not plan.phrase:
-                    some |= m.coverage(i, plan) >= RELATED_COVERAGE
-                    for w in plan.words:
-                        if len(w) >= 2:
-                            some |= m.word(i, "words", w) > 0
+                if plan.phrase:           # quoted: exactly, never by parts
+                    continue
+                some |= m.coverage(i, plan) >= RELATED_COVERAGE
+                for w in plan.words:
+                    if len(w) >= 2:
+                        some |= m.word(i, "words", w) > 0
             out.append(keep & (some | self.masks[i]))
         return out
 
@@ -266,8 +268,9 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
     ranked = page(view, matches.candidates, ranking, offset, offset + limit)
     hits = []
     for r, (i, d, sc) in enumerate(ranked, start=1):
-        parts = {name: round(float(v[i][d]), 4) for name, v in ranking.signals.items()
-                 if v[i][d]} if explain and ranking is not None else None
+        parts = {name: x for name, x in ((name, round(float(v[i][d]), 4))
+                                         for name, v in ranking.signals.items()) if x} \
+            if explain and ranking is not None else None
         hits.append(_hit(view.segments[i].stored(d), offset + r, sc, plans, full,
                          snippet_chars, parts))
     lookups = [{"text": run, "paragraphs": m.doc_frequency("sub", run)}
