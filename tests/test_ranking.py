@@ -7,6 +7,7 @@ import json
 import pytest
 
 import ydsearch
+from ydsearch.query.rank import PROXIMITY_CLOSE
 from ydsearch.pipeline.normalize import normalize
 from tests.cli_helpers import isolated, one_error_line, yd  # noqa: F401 - fixtures
 
@@ -56,6 +57,27 @@ def test_exact_beats_close_beats_scattered_in_the_proximity_signal(ix):
     assert len(levels[True]) == 1
     top = levels[True].pop()
     assert {round(x / top, 2) for x in levels[False]} == {0.6, 0.2}   # close, scattered
+
+
+def test_lead_prefers_paragraphs_that_open_with_the_term(ix):
+    r = ix.search("生态环境", limit=100, explain=True)
+    body = [(text(h).index("生态环境"), h.explain.get("lead", 0)) for h in r.hits[:r.total]
+            if h.kind == "body" and "生态环境" in text(h)]
+    assert len(body) > 5
+    body.sort()
+    leads = [lead for _, lead in body]
+    assert leads == sorted(leads, reverse=True)           # earlier, more
+    assert leads[0] > 0.9 * max(leads) and body[0][0] < 30
+    assert all(lead == 0 for offset, lead in body if offset > 400)
+    assert any(lead < 0.1 * leads[0] for lead in leads)
+
+
+def test_an_early_scattered_word_does_not_outrank_the_exact_term(ix):
+    r = ix.search("区域协同", limit=100, explain=True)
+    exact = [h.explain["lead"] for h in r if "区域协同" in text(h) and h.explain.get("lead")]
+    loose = [h.explain["lead"] for h in r.hits[:r.total]
+             if "区域协同" not in text(h) and h.explain.get("lead")]
+    assert exact and loose and max(loose) <= PROXIMITY_CLOSE * max(exact)
 
 
 def test_paragraphs_with_every_term_come_before_those_with_some(ix):

@@ -14,6 +14,11 @@ signals, each a named part of the score that ``--explain`` shows:
 * ``words``    BM25 over the term's jieba words in the ``words`` field;
 * ``coverage`` the share of the term's characters its present parts cover,
   weighted by the term's idf: all of the term beats some of it;
+* ``lead``     the term's words early in the paragraph (``exp(-offset /``
+  :data:`LEAD_CHARS` ``)`` of each word's first occurrence, averaged, times
+  the term's idf and the share ``proximity`` gives): a paragraph that opens
+  with its subject is about it, one that names it deep in a list only
+  mentions it;
 * ``title``, ``heading``  the term's words in the item's title and in the
   heading the paragraph stands under: a paragraph under a heading that names
   the subject is about it;
@@ -50,10 +55,18 @@ WEIGHTS = {
     "speaker": 4.0,
     "lexicon": 0.35,
     "proximity": 1.0,
+    "lead": 1.0,
 }
 #: The "proximity" signal of a term matched by parts close together, or scattered,
 #: as a share of an exact match's.
 PROXIMITY_CLOSE, PROXIMITY_SCATTERED = 0.6, 0.2
+#: The ``lead`` signal of a word first found this many characters into the
+#: paragraph is 1/e of one that opens it.
+LEAD_CHARS = 60.0
+#: ``lead`` counts as much as ``proximity`` does for the paragraph (exact 1, parts
+#: close together 0.6, scattered 0.2), and at least this (a related passage's): an early
+#: scattered word does not outrank the exact term.
+LEAD_FLOOR = PROXIMITY_SCATTERED
 #: An alternative of an OR that is not a paragraph's best counts this much.
 OR_TIE = 0.3
 #: The text signals of a term that names a speaker count this much: the user
@@ -133,11 +146,14 @@ class Ranker:
             sig[name] = self._words_bm25(column, plan.words,
                                          self.norms("len_" + column, FIELD_K1, FIELD_B), FIELD_K1)
         level = [m.term_strength(i, plan) for i in segs]
-        sig["proximity"] = [exact_idf * np.select([x >= EXACT, x >= CLOSE, x >= SCATTERED],
-                                                  [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED],
-                                                  0.0).astype(np.float32) for x in level]
+        share = [np.select([x >= EXACT, x >= CLOSE, x >= SCATTERED],
+                           [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED], 0.0).astype(np.float32)
+                 for x in level]
+        sig["proximity"] = [exact_idf * x for x in share]
+        sig["lead"] = [exact_idf * np.maximum(x, LEAD_FLOOR) * self.lead(i, plan)
+                       for i, x in zip(segs, share)]
         if plan.term in m.speakers and not plan.phrase:
-            for name in ("exact", "parts", "words", "coverage", "proximity"):
+            for name in ("exact", "parts", "words", "coverage", "proximity", "lead"):
                 sig[name] = [MENTION_WEIGHT * a for a in sig[name]]
             sig["speaker"] = [exact_idf * m.said_by(i, plan.term).astype(np.float32)
                               for i in segs]
@@ -145,6 +161,22 @@ class Ranker:
         if expansions:
             sig["lexicon"] = self._expansion_signal(expansions)
         return sig
+
+    def lead(self, i: int, plan: TermPlan) -> np.ndarray:
+        """How early the term's words (its runs, for a term of one-character
+        words) first occur in each paragraph of segment ``i``, 0..1."""
+        sub = self.view.segments[i].sub
+        parts = [w for w in dict.fromkeys(plan.words) if len(w) >= 2] or list(plan.runs)
+        out = np.zeros(sub.ndocs, dtype=np.float32)
+        for part in parts:
+            lo, hi = sub.range(part)
+            docs = np.asarray(sub.da[lo:hi], dtype=np.int64)
+            offsets = np.asarray(sub.sa[lo:hi], dtype=np.int64) - sub.starts[docs]
+            near = offsets < 6 * LEAD_CHARS         # farther: under 0.25 % of an opening word
+            first = np.full(sub.ndocs, np.inf, dtype=np.float32)
+            np.minimum.at(first, docs[near], offsets[near].astype(np.float32))
+            out += np.exp(-first / LEAD_CHARS)
+        return out / max(len(parts), 1)
 
     def _expansion_signal(self, expansions) -> List[np.ndarray]:
         """The best expansion's own text signals, where it occurs exactly."""
