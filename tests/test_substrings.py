@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ydsearch.engine.substrings import (SubstringBuilder, SubstringFileError, SubstringIndex,
-                                        fold)
+from ydsearch.engine.sabuild import SubstringBuilder
+from ydsearch.engine.substrings import SubstringFileError, SubstringIndex, fold
 
 ALPHABET = "长三角一体化生态绿色aB1 ，。𠀀"
 

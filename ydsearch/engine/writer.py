@@ -21,8 +21,9 @@ from whoosh.writing import SegmentWriter
 from .codec import YdCodec
 from .postings import read_postings
 from .prepare import PreparedBatch, Postings
+from .sabuild import SubstringBuilder
 from .schema import COLUMNS, ID_FIELDS, STRING_COLUMNS, WORD_FIELDS
-from .substrings import SubstringBuilder, SubstringIndex
+from .substrings import SubstringIndex
 
 SUBSTRINGS_EXT = ".sub"
 INDEXED_FIELDS = WORD_FIELDS + ID_FIELDS
