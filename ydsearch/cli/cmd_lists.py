@@ -4,9 +4,10 @@ import json
 
 import click
 
-from .common import (CONTEXT, WordsCommand, calendar_option, filter_options, index_option, info,
-                     load_calendar, no_match_message, open_index, plural, query_text,
-                     resolved_filters, width, words_argument)
+from .common import (CONTEXT, calendar_option, index_option, info, load_calendar, open_index,
+                     plural, width)
+from .queryargs import (WordsCommand, filter_options, no_match_message, query_text,
+                        resolved_filters, words_argument)
 from .output import Output, chosen_format, format_options
 
 SPEAKER_COLUMNS = ("name", "paragraphs", "documents", "years", "meetings", "roles")

@@ -3,9 +3,9 @@ import json
 
 import click
 
-from .common import (CONTEXT, WordsCommand, filter_options, index_option, info, no_match_message,
-                     open_index, plural, query_text, resolved_filters, style, width,
-                     words_argument)
+from .common import CONTEXT, index_option, info, open_index, plural, style, width
+from .queryargs import (WordsCommand, filter_options, no_match_message, query_text,
+                        resolved_filters, words_argument)
 from .output import Output, chosen_format, format_options
 
 
