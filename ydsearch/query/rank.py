@@ -16,9 +16,9 @@ signals, each a named part of the score that ``--explain`` shows:
   weighted by the term's idf: all of the term beats some of it;
 * ``lead``     the term's words early in the paragraph (``exp(-offset /``
   :data:`LEAD_CHARS` ``)`` of each word's first occurrence, averaged, times
-  the term's idf and the share ``proximity`` gives): a paragraph that opens
-  with its subject is about it, one that names it deep in a list only
-  mentions it;
+  the term's idf; :data:`LEAD_FLOOR` of that where the parts are scattered):
+  a paragraph that opens with its subject is about it, one that names it deep
+  in a list only mentions it;
 * ``title``, ``heading``  the term's words in the item's title and in the
   heading the paragraph stands under: a paragraph under a heading that names
   the subject is about it;
@@ -63,8 +63,8 @@ PROXIMITY_CLOSE, PROXIMITY_SCATTERED = 0.6, 0.2
 #: The ``lead`` signal of a word first found this many characters into the
 #: paragraph is 1/e of one that opens it.
 LEAD_CHARS = 60.0
-#: ``lead`` counts as much as ``proximity`` does for the paragraph (exact 1, parts
-#: close together 0.6, scattered 0.2), and at least this (a related passage's): an early
+#: ``lead`` counts fully where the term occurs exactly or all its parts close
+#: together, and this share elsewhere (parts scattered, related passages): an early
 #: scattered word does not outrank the exact term.
 LEAD_FLOOR = PROXIMITY_SCATTERED
 #: An alternative of an OR that is not a paragraph's best counts this much.
@@ -150,8 +150,8 @@ class Ranker:
                            [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED], 0.0).astype(np.float32)
                  for x in level]
         sig["proximity"] = [exact_idf * x for x in share]
-        sig["lead"] = [exact_idf * np.maximum(x, LEAD_FLOOR) * self.lead(i, plan)
-                       for i, x in zip(segs, share)]
+        sig["lead"] = [exact_idf * np.where(x >= PROXIMITY_CLOSE, 1.0, LEAD_FLOOR) *
+                       self.lead(i, plan) for i, x in zip(segs, share)]
         if plan.term in m.speakers and not plan.phrase:
             for name in ("exact", "parts", "words", "coverage", "proximity", "lead"):
                 sig[name] = [MENTION_WEIGHT * a for a in sig[name]]
