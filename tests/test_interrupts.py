@@ -107,25 +107,54 @@ def articles(tmp_path_factory):
 
 @pytest.fixture
 def started_index(tmp_path, articles):
-    """An existing index holding one article (so the run under test creates nothing)."""
+    """Makes an existing index holding one article (so the run under test creates nothing)."""
     folder, expected = articles
-    index = tmp_path / "index"
-    first = sorted(folder.glob("*.txt"))[0]
-    r = run_index(index, first)
-    assert r.returncode == 0, r.stderr
-    return index
+    made = []
+
+    def make():
+        index = tmp_path / f"index{len(made)}"
+        r = run_index(index, sorted(folder.glob("*.txt"))[0])
+        assert r.returncode == 0, r.stderr
+        made.append(index)
+        return index
+    return make
 
 
-def wait_until(condition, proc, what):
+def interrupted_run(new_index, folder, ready, send, what, attempts=3):
+    """Start an index run, wait until ``ready(index)``, ``send(proc)`` the signal.
+
+    A run that completed before the signal reached it (the last commit was being
+    written when the test looked: the process exits milliseconds later), or
+    before the test saw it ready, says nothing about interrupts; it is tried
+    again on a fresh index.
+    """
+    for _ in range(attempts):
+        index = new_index()
+        proc = start_index(index, folder)
+        if not wait_until(lambda: ready(index), proc, what, may_end=True):
+            finish(proc)
+            continue
+        send(proc)
+        out, err = finish(proc)
+        if not (proc.returncode == 0 and err.startswith("indexed ")):
+            return proc, index, out, err
+    pytest.fail(f"{attempts} runs finished before the signal reached them")
+
+
+def wait_until(condition, proc, what, may_end=False):
+    """Poll ``condition`` until true; False if the run ended first and ``may_end``."""
     deadline = time.monotonic() + HANG
     while not condition():
         if proc.poll() is not None:
+            if may_end and proc.returncode == 0:
+                return False
             pytest.fail(f"the run ended ({proc.returncode}) before {what}: "
                         f"{proc.stderr.read() if proc.stderr else ''}")
         if time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"never saw {what}")
         time.sleep(0.02)
+    return True
 
 
 def committed_docs(index) -> int:
@@ -170,40 +199,39 @@ def check_interrupted(proc, index, err, articles, already=1):
 
 
 def test_ctrl_c_while_writing_keeps_the_commits_and_resumes(started_index, articles):
-    proc = start_index(started_index, articles[0])
-    wait_until(lambda: committed_docs(started_index) > 15, proc, "two commits")
-    ctrl_c(proc)
-    out, err = finish(proc)
+    proc, index, out, err = interrupted_run(started_index, articles[0],
+                                            lambda ix: committed_docs(ix) > 15, ctrl_c,
+                                            "two commits")
     assert out == b""
-    kept = check_interrupted(proc, started_index, err, articles)
+    kept = check_interrupted(proc, index, err, articles)
     assert 15 < len(kept) < len(articles[1])
 
 
 def test_ctrl_c_while_workers_parse_before_any_commit(tmp_path, articles):
-    index = tmp_path / "index"
-    Index.create(index).close()
-    proc = start_index(index, articles[0])
-    wait_until(lambda: writer_active(index), proc, "the writer at work")
-    ctrl_c(proc)
-    out, err = finish(proc)
+    def new_index():
+        index = tmp_path / f"index{len(list(tmp_path.iterdir()))}"
+        Index.create(index).close()
+        return index
+    proc, index, out, err = interrupted_run(new_index, articles[0], writer_active, ctrl_c,
+                                            "the writer at work")
     kept = check_interrupted(proc, index, err, articles, already=0)
     assert "nothing from this run was committed" in err or kept
 
 
 def test_sigint_to_the_main_process_alone(started_index, articles):
-    proc = start_index(started_index, articles[0])
-    wait_until(lambda: committed_docs(started_index) > 5, proc, "a commit")
-    proc.send_signal(signal.SIGINT)         # `kill -INT pid`: the workers get nothing
-    out, err = finish(proc)
-    check_interrupted(proc, started_index, err, articles)
+    proc, index, out, err = interrupted_run(   # `kill -INT pid`: the workers get nothing
+        started_index, articles[0], lambda ix: committed_docs(ix) > 5,
+        lambda p: p.send_signal(signal.SIGINT), "a commit")
+    check_interrupted(proc, index, err, articles)
 
 
 def test_ctrl_c_while_committing_on_a_terminal(started_index, articles):
     """stderr on a pseudo-terminal: the progress bar is drawn; SIGINT as soon as it
     says committing…; the bar is cleared and the last line is the interruption."""
+    index = started_index()
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    proc = start_index(started_index, articles[0], stderr=slave)
+    proc = start_index(index, articles[0], stderr=slave)
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + HANG
@@ -235,7 +263,7 @@ def test_ctrl_c_while_committing_on_a_terminal(started_index, articles):
     assert shown[-1].startswith("Interrupted; "), shown[-3:]
     assert "Traceback" not in text
     proc.stderr = None
-    check_interrupted(proc, started_index, shown[-1], articles)
+    check_interrupted(proc, index, shown[-1], articles)
 
 
 def test_a_failed_commit_leaves_no_files_and_the_next_run_completes(tmp_path, articles,
