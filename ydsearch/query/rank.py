@@ -32,7 +32,7 @@ queries in few words).  Related passages add ``feedback`` (:mod:`.feedback`)
 and lexicon expansions ``lexicon`` (below).
 """
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Dict, List, Sequence
 
 import numpy as np
@@ -124,12 +124,17 @@ class Ranker:
             return np.zeros(self.view.segments[i].ndocs, dtype=np.int32)
         return np.minimum.reduce([self.m.substring(i, r) for r in plan.runs])
 
-    def term_signals(self, plan: TermPlan) -> Dict[str, List[np.ndarray]]:
+    def exact_idf(self, plan: TermPlan) -> float:
+        """The idf of the term as typed (of its rarest run, when it has several)."""
+        if len(plan.runs) == 1:
+            return idf(self.n, self.m.doc_frequency("sub", plan.runs[0]))
+        return max((idf(self.n, self.m.doc_frequency("sub", r)) for r in plan.runs),
+                   default=0.0)
+
+    def text_signals(self, plan: TermPlan, exact_idf: float) -> Dict[str, List[np.ndarray]]:
+        """``exact``, ``parts``, ``words`` and ``coverage``: the term in the paragraph's text."""
         m, segs = self.m, range(len(self.view.segments))
         sig: Dict[str, List[np.ndarray]] = {}
-        exact_key = "".join(plan.runs)
-        exact_idf = idf(self.n, m.doc_frequency("sub", exact_key)) if len(plan.runs) == 1 \
-            else max((idf(self.n, m.doc_frequency("sub", r)) for r in plan.runs), default=0.0)
         lengths = self.norms("len_chars", PARTS_K1, PARTS_B)
         sig["exact"] = [exact_idf * bm25(self.exact_count(i, plan), lengths[i], PARTS_K1)
                         for i in segs]
@@ -142,6 +147,12 @@ class Ranker:
         sig["words"] = self._words_bm25("words", plan.words,
                                         self.norms("len_words", WORDS_K1, WORDS_B), WORDS_K1)
         sig["coverage"] = [exact_idf * m.coverage(i, plan) for i in segs]
+        return sig
+
+    def term_signals(self, plan: TermPlan) -> Dict[str, List[np.ndarray]]:
+        m, segs = self.m, range(len(self.view.segments))
+        exact_idf = self.exact_idf(plan)
+        sig = self.text_signals(plan, exact_idf)
         for name, column in (("title", "title"), ("heading", "heading"), ("role", "speaker_role")):
             sig[name] = self._words_bm25(column, plan.words,
                                          self.norms("len_" + column, FIELD_K1, FIELD_B), FIELD_K1)
@@ -182,10 +193,9 @@ class Ranker:
         """The best expansion's own text signals, where it occurs exactly."""
         best = self._zeros()
         for e in expansions:
-            sig = self.term_signals(replace(e, phrase=False, expansions=[]))
+            sig = self.text_signals(e, self.exact_idf(e))
             for i in range(len(best)):
-                total = sum(WEIGHTS[name] * sig[name][i]
-                            for name in ("exact", "parts", "words", "coverage"))
+                total = sum(WEIGHTS[name] * sig[name][i] for name in sig)
                 np.maximum(best[i], np.where(self.m.exact(i, e), total, 0.0), out=best[i])
         return best
 
@@ -229,10 +239,11 @@ class Ranker:
                           axis=0) for i in segs]
         sig = {}
         for k, (_, psig) in enumerate(parts):
+            weight = [np.where(best[i] == k, np.float32(1.0), np.float32(OR_TIE)) for i in segs]
             for name, arrays in psig.items():
                 acc = sig.setdefault(name, self._zeros())
                 for i in segs:
-                    acc[i] += np.where(best[i] == k, 1.0, OR_TIE) * arrays[i]
+                    acc[i] += weight[i] * arrays[i]
         return strength, sig
 
     def rank(self, node=None) -> Ranking:
