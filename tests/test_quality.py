@@ -30,8 +30,7 @@ JUDGED = BENCH / "judged"
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-np = pytest.importorskip("numpy")
-pytest.importorskip("scipy")
+import numpy as np  # noqa: E402
 
 import quality  # noqa: E402
 from quality_bm25 import BM25, cjk_tokens  # noqa: E402
