@@ -92,6 +92,22 @@ def test_serve_says_when_it_listens_beyond_this_machine(seed_index_path):
         assert server.stop() == 0
 
 
+def test_serve_expands_queries_with_the_lexicon_given(seed_index_path, tmp_path):
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("青绿带 = 生态绿色一体化\n", encoding="utf-8")
+    url = "/api/search?q=" + quote("青绿带")
+    plain = Server(seed_index_path)
+    try:
+        assert json.loads(fetch(plain.url + url)[2])["total"] == 0
+    finally:
+        plain.stop()
+    server = Server(seed_index_path, before=("--lexicon", lexicon))
+    try:
+        assert json.loads(fetch(server.url + url)[2])["total"] > 0
+    finally:
+        server.stop()
+
+
 def test_a_busy_port_is_one_error_line(seed_index_path):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

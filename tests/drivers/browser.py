@@ -38,11 +38,11 @@ def find_chromium() -> Tuple[Optional[str], Optional[str]]:
 class Server:
     """``ydsearch --index PATH serve --port 0`` in a child process; ``url`` is its address."""
 
-    def __init__(self, index_path, *extra, timeout: float = 60.0):
+    def __init__(self, index_path, *extra, before=(), timeout: float = 60.0):
         env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ydsearch", "--index", str(index_path), "serve", "--port", "0",
-             "--quiet", *extra],
+            [sys.executable, "-m", "ydsearch", "--index", str(index_path), *map(str, before),
+             "serve", "--port", "0", "--quiet", *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", env=env, cwd=str(REPO),
             # as in a terminal: Ctrl+C (SIGINT) reaches it even when this process was

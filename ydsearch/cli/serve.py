@@ -53,13 +53,11 @@ def serve(ctx, host, port, quiet):
     else:
         path = default_index_path()
         first = ensure_default_index(path, say=say)
-    lexicons = getattr(ctx.obj, "lexicons", ())
     if first is not None:
         first = with_lexicons(ctx, first)
 
-    def opener(where):
-        ix = Index.open(where)
-        return ix.use_lexicon(*lexicons) if lexicons else ix
+    def opener(where):           # the index again after a commit, with the same lexicons
+        return with_lexicons(ctx, Index.open(where))
 
     app = create_app(path, index=first, opener=opener,
                      allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None)

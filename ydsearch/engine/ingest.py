@@ -183,11 +183,8 @@ class Ingest:
         """
         if not self.commits:
             return 0
-        from whoosh.index import TOC
-
-        writer_storage, name = self.commits[0][2], self.commits[0][3]
-        latest = TOC._latest_generation(writer_storage, name)
-        return max((docs for gen, docs, *_ in self.commits if gen <= latest), default=0)
+        latest = self.index.generation()
+        return max((docs for gen, docs in self.commits if gen <= latest), default=0)
 
     def _jobs(self, items, known):
         """``(ids that replace an indexed version, articles)`` of each job."""
@@ -242,8 +239,7 @@ class Ingest:
         if self.on_commit:
             self.on_commit("start")
         writer, self.writer = self.writer, None
-        self.commits.append((writer.generation, self.report.documents,
-                             writer.storage, writer.indexname))
+        self.commits.append((writer.generation, self.report.documents))
         writer.commit(mergetype=merge_policy)       # on failure, run() discards it
         self.writers.remove(writer)
         self.pending_docs = self.pending_paragraphs = 0
