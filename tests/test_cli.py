@@ -404,6 +404,11 @@ def test_trend(yd):
     lines = r.stdout.splitlines()
     assert lines[0].startswith("2019 │█") and all("│" in line for line in lines)
     assert f"{total} passages match" in r.stderr
+    assert "(matches only, not related passages)" in r.stderr
+    natural = json.loads(yd("query", "长三角生态环境保护", "--json", "-n", 1).stdout)
+    assert natural["related"] > 0        # trend counts the matches, as it says
+    assert json.loads(yd("trend", "长三角生态环境保护", "--json").stdout)["total"] == \
+        natural["total"]
     r = yd("trend", "一体化", "--by", "speaker", "--top", 3)
     assert len(r.stdout.splitlines()) == 3 and "more speakers" in r.stderr
     r = yd("trend", "量子引力波")

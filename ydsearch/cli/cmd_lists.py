@@ -131,7 +131,8 @@ def meetings(ctx, indexed, as_json, fmt, output, calendar_file):
 @index_option
 @click.pass_context
 def trend(ctx, words, by, top, as_json, fmt, output, **kw):
-    """Count ALL passages matching QUERY per year (or speaker) as a bar chart.
+    """Count ALL passages matching QUERY per year (or speaker) as a bar chart: the
+    matches only, not the related passages that `query` ranks after them.
 
     \b
     Examples:
@@ -163,7 +164,8 @@ def trend(ctx, words, by, top, as_json, fmt, output, **kw):
         info(no_match_message(ix, q, kw, resolved,
                               "try fewer words, or 'ydsearch query --explain'"))
         return
-    info(f"{plural(t.total, 'passage')} match {t.parsed}"
+    info(f"{plural(t.total, 'passage')} match{'es' if t.total == 1 else ''} {t.parsed} "
+         f"(matches only, not related passages)"
          + (f"; written to {out.path}" if out.path else ""))
     if fmt == "text" and by == "speaker" and len(t.buckets) > top:
         info(f"… and {len(t.buckets) - top} more speakers (--top)")

@@ -17,7 +17,8 @@ from .output import Output, chosen_format, format_options
 @click.option("--offset", type=click.IntRange(min=0), help="Skip this many passages.")
 @click.option("--page", type=click.IntRange(min=1), help="Page number (of --limit passages).")
 @click.option("--count", "count_only", is_flag=True,
-              help="Print only the number of matching passages.")
+              help="Print only the number of matching passages (the matches, not the "
+                   "related passages ranked after them).")
 @click.option("--facets", is_flag=True,
               help="Also count all matches by year, speaker and meeting.")
 @click.option("--full", is_flag=True, help="Whole paragraphs instead of snippets.")
