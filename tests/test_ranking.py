@@ -7,7 +7,7 @@ import json
 import pytest
 
 import ydsearch
-from ydsearch.query.rank import PROXIMITY_CLOSE
+from ydsearch.query.rank import PROXIMITY_CLOSE, WEIGHTS
 from ydsearch.pipeline.normalize import normalize
 from tests.cli_helpers import isolated, one_error_line, yd  # noqa: F401 - fixtures
 
@@ -101,6 +101,26 @@ def test_the_heading_is_evidence_for_the_paragraphs_under_it(ix):
     under = [h for h in r if h.explain.get("heading") and "生态环境" not in text(h)]
     assert under, "paragraphs under a heading naming the subject match it"
     assert all(h.id in {x.id for x in r.hits[:r.total]} for h in under)
+
+
+def test_the_document_is_evidence_for_its_paragraphs(ix):
+    from ydsearch import browse
+    term = "公共卫生应急"
+    r = ix.search(term, limit=200, explain=True)
+    docs = {}
+    richer = 0
+    for h in r:
+        if h.doc_id not in docs:
+            shown = browse.show(ix, h.doc_id)
+            docs[h.doc_id] = "\n".join(normalize(p["text"]).text for p in shown.paragraphs)
+        own, whole = covered_share(term, text(h)), covered_share(term, docs[h.doc_id])
+        assert whole >= own
+        coverage, context = h.explain.get("coverage", 0.0), h.explain.get("context", 0.0)
+        if own and h.kind == "body":
+            weights = WEIGHTS["context"] / WEIGHTS["coverage"]
+            assert context / coverage == pytest.approx(weights * whole / own, rel=1e-3), h.id
+        richer += whole > own
+    assert richer > 0, "some paragraphs hold part of the term, their document the rest"
 
 
 def test_a_named_speaker_prefers_what_they_say_over_mentions(ix):

@@ -162,6 +162,37 @@ class Matcher:
             self._cache[key] = covered / max(plan.length, 1)
         return self._cache[key]
 
+    def doc_coverage(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Share of the term's characters that a part present anywhere in the
+        paragraph's document (any of its live paragraphs) covers.  Computed per
+        document from the parts' occurrences, then spread to the paragraphs."""
+        key = (i, "doccover", plan.term)
+        if key not in self._cache:
+            s = self.view.segments[i]
+            codes = s.sub.codes("doc")
+            ndoc = int(codes.max()) + 1 if len(codes) else 0
+
+            def held(part: str) -> np.ndarray:
+                lo, hi = s.sub.range(part)
+                paras = s.sub.da[lo:hi]
+                out = np.zeros(ndoc, dtype=bool)
+                out[codes[paras if s.all_live else paras[s.live[paras]]]] = True
+                return out
+
+            covered = np.zeros(ndoc, dtype=np.float32)
+            for run in plan.runs:
+                if len(run) == 1:
+                    covered += held(run)
+                    continue
+                present = [held(run[k:k + 2]) for k in range(len(run) - 1)]
+                covered += present[0]
+                for k in range(1, len(run) - 1):
+                    covered += present[k - 1] | present[k]
+                covered += present[-1]
+            self._cache[key] = (covered / max(plan.length, 1))[codes] if ndoc else \
+                np.zeros(s.ndocs, dtype=np.float32)
+        return self._cache[key]
+
     def said_by(self, i: int, name: str) -> np.ndarray:
         """Paragraphs of segment ``i`` whose speaker is ``name``."""
         s = self.view.segments[i]

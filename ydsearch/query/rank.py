@@ -14,6 +14,10 @@ signals, each a named part of the score that ``--explain`` shows:
 * ``words``    BM25 over the term's jieba words in the ``words`` field;
 * ``coverage`` the share of the term's characters its present parts cover,
   weighted by the term's idf: all of the term beats some of it;
+* ``context``  the share of the term's characters covered by parts found
+  anywhere in the paragraph's document, weighted by the term's idf: of two
+  paragraphs holding part of ``长三角异地就医``, the one in a report whose other
+  paragraphs hold the rest is about it (passage evidence from its document);
 * ``lead``     the term's words early in the paragraph (``exp(-offset /``
   :data:`LEAD_CHARS` ``)`` of each word's first occurrence, averaged, times
   the term's idf; :data:`LEAD_FLOOR` of that where the parts are scattered):
@@ -56,6 +60,7 @@ WEIGHTS = {
     "lexicon": 0.35,
     "proximity": 1.0,
     "lead": 1.0,
+    "context": 1.0,
 }
 #: The "proximity" signal of a term matched by parts close together, or scattered,
 #: as a share of an exact match's.
@@ -74,6 +79,9 @@ OR_TIE = 0.3
 MENTION_WEIGHT = 0.3
 # Headings and captions match many queries in few words; rank the passages first.
 KIND_BOOST = np.array([1.0, 0.6, 0.5], dtype=np.float32)     # body, heading, caption
+#: Signals of the paragraph's document, the same for all its paragraphs: not scaled
+#: by :data:`KIND_BOOST` (a heading's document is no less about the subject).
+DOCUMENT_SIGNALS = frozenset({"context"})
 
 
 def idf(n: int, df: int) -> float:
@@ -156,6 +164,7 @@ class Ranker:
         for name, column in (("title", "title"), ("heading", "heading"), ("role", "speaker_role")):
             sig[name] = self._words_bm25(column, plan.words,
                                          self.norms("len_" + column, FIELD_K1, FIELD_B), FIELD_K1)
+        sig["context"] = [exact_idf * m.doc_coverage(i, plan) for i in segs]
         level = [m.term_strength(i, plan) for i in segs]
         share = [np.select([x >= EXACT, x >= CLOSE, x >= SCATTERED],
                            [1.0, PROXIMITY_CLOSE, PROXIMITY_SCATTERED], 0.0).astype(np.float32)
@@ -259,7 +268,8 @@ class Ranker:
         scores = self._zeros()
         for i, s in enumerate(self.view.segments):
             boost = KIND_BOOST[s.column("kind")]
-            for arrays in totals.values():
-                arrays[i] = arrays[i] * boost
+            for name, arrays in totals.items():
+                if name not in DOCUMENT_SIGNALS:
+                    arrays[i] = arrays[i] * boost
                 scores[i] += arrays[i]
         return Ranking([np.asarray(x, dtype=np.float32) for x in matched], scores, totals)
