@@ -121,8 +121,9 @@ def index_cmd(ctx, paths, rebuild, as_json, workers, batch_size, calendar_file):
 
 def _kept(committed: int) -> str:
     if committed:
-        return (f"the {committed:,} documents committed by this run are kept; run the same "
-                f"command again to index the rest")
+        what = (f"the {committed:,} documents committed by this run are kept" if committed > 1
+                else "the document committed by this run is kept")
+        return f"{what}; run the same command again to index the rest"
     return ("nothing from this run was committed, the index is as it was; run the same "
             "command again to index")
 

@@ -164,7 +164,7 @@ class Ingest:
                 if not writer.is_closed:
                     writer.discard()
             self.writer = None
-            self.report.committed = self._landed()
+            self.report.committed = max(self.report.committed, self._landed())
             raise
         finally:
             if results is not None:
@@ -241,6 +241,9 @@ class Ingest:
         writer, self.writer = self.writer, None
         self.commits.append((writer.generation, self.report.documents))
         writer.commit(mergetype=merge_policy)       # on failure, run() discards it
+        # counted as soon as it returns: an interrupt later on (while the workers
+        # stop, say) must not make the report forget it
+        self.report.committed = self.commits[-1][1]
         self.writers.remove(writer)
         self.pending_docs = self.pending_paragraphs = 0
         if self.on_commit:
