@@ -218,7 +218,7 @@ class Ranker:
         """
         if isinstance(node, ql.Text):
             plan = self.m.plan(node)
-            sig = {name: [WEIGHTS[name] * a for a in arrays]
+            sig = {name: arrays if WEIGHTS[name] == 1.0 else [WEIGHTS[name] * a for a in arrays]
                    for name, arrays in self.term_signals(plan).items()}
             strength = [self.m.term_strength(i, plan) for i in segs]
             # the first key counts the terms matched (a mere mention of a named
@@ -270,6 +270,6 @@ class Ranker:
             boost = KIND_BOOST[s.column("kind")]
             for name, arrays in totals.items():
                 if name not in DOCUMENT_SIGNALS:
-                    arrays[i] = arrays[i] * boost
+                    arrays[i] *= boost          # the signals' own arrays, made for this query
                 scores[i] += arrays[i]
         return Ranking([np.asarray(x, dtype=np.float32) for x in matched], scores, totals)
