@@ -142,6 +142,26 @@ def test_lexicon_expansions_match_below_the_literal(ix):
     assert r.total == len(literal) + len(expanded)      # an expansion is a match
 
 
+def test_a_run_of_words_the_lexicon_knows_is_expanded_inside_a_longer_term(tmp_path):
+    """``长三角区域协作``: its words 区域 + 协作 form an entry of the user's lexicon,
+    so a paragraph with 长三角 and what the entry stands for matches the term."""
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("区域协作 = 分工合作\n", encoding="utf-8")
+    with ydsearch.open_index(tmp_path / "index", create=True) as made:
+        made.add(ydsearch.bundled_seeds())
+    without = ydsearch.open_index(tmp_path / "index")
+    with_it = ydsearch.open_index(tmp_path / "index", lexicon=lexicon)
+    before = strict_ids(without, "长三角区域协作")
+    after = strict_ids(with_it, "长三角区域协作")
+    gained = after - before
+    assert gained and before < after
+    for h in with_it.search("长三角区域协作", limit=200).hits:
+        if h.id in gained:
+            assert "长三角" in text(h) and "分工合作" in text(h) and "区域协作" not in text(h)
+    without.close()
+    with_it.close()
+
+
 def test_operators_stay_strict_and_related_passages_follow(ix):
     r = ix.search("疫情 AND 复工复产", limit=40)
     assert r.total == ix.count("疫情 AND 复工复产") >= 1 and r.related > 0

@@ -77,31 +77,48 @@ class Matcher:
         """A phrase plan for each lexicon expansion of the term (all its words exact)."""
         return [self.plan(ql.Text(e, phrase=True)) for e in plan.expansions]
 
+    def word_units(self, plan: TermPlan) -> List[str]:
+        """The term's words, with each run of consecutive words that the lexicon
+        knows as one entry joined (``长三角异地就医``: 长三角, 异地就医), longest first."""
+        words, units, k = plan.words, [], 0
+        while k < len(words):
+            for j in range(len(words), k + 1, -1):
+                joined = "".join(words[k:j])
+                if joined != plan.term and self.lexicon.expansions(joined):
+                    units.append(joined)
+                    k = j
+                    break
+            else:
+                units.append(words[k])
+                k += 1
+        return units
+
     def word_synonyms(self, plan: TermPlan) -> Dict[str, List[TermPlan]]:
-        """For a term of several words, the lexicon expansions of each word
-        (``长江禁捕`` → 禁捕: 禁渔, 退捕)."""
+        """For a term of several words, the lexicon expansions of each word or run
+        of words (``长江禁捕`` → 禁捕: 禁渔, 退捕; ``长三角异地就医`` → 异地就医: …)."""
         if self.lexicon is None or plan.phrase or len(plan.words) < 2:
             return {}
         out = {}
-        for w in plan.words:
-            found = self.lexicon.expansions(w)
+        for unit in self.word_units(plan):
+            found = self.lexicon.expansions(unit)
             if found:
-                out[w] = [self.plan(ql.Text(e, phrase=True)) for e in found]
+                out[unit] = [self.plan(ql.Text(e, phrase=True)) for e in found]
         return out
 
     def words_with_synonyms(self, i: int, plan: TermPlan) -> np.ndarray:
-        """Every word of the term is there, itself or as one of its lexicon expansions
-        (and at least one of them as an expansion: the rest is :meth:`literal`'s)."""
+        """Every word (or run of words, :meth:`word_units`) of the term is there,
+        itself or as one of its lexicon expansions (and at least one of them as an
+        expansion: the rest is :meth:`literal`'s)."""
         s = self.view.segments[i]
         synonyms = self.word_synonyms(plan)
         if not synonyms:
             return np.zeros(s.ndocs, dtype=bool)
         out, via = np.ones(s.ndocs, dtype=bool), np.zeros(s.ndocs, dtype=bool)
-        for w in plan.words:
+        for unit in self.word_units(plan):
             alt = np.zeros(s.ndocs, dtype=bool)
-            for e in synonyms.get(w, ()):
+            for e in synonyms.get(unit, ()):
                 alt |= self.exact(i, e)
-            out &= (self.substring(i, w) > 0) | alt
+            out &= (self.substring(i, unit) > 0) | alt
             via |= alt
         return out & via
 
