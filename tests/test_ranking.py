@@ -96,6 +96,14 @@ def test_explain_parts_add_up_to_the_score(ix):
             assert all(v for v in h.explain.values())       # zero signals are left out
 
 
+def test_explain_does_not_change_the_order_or_the_scores(ix):
+    for q in ("生态绿色 疫情", "安徽融入长三角", "大气 OR 水污染", "韩正 长三角", "科创"):
+        plain = ix.search(q, limit=40)
+        told = ix.search(q, limit=40, explain=True)
+        assert [(h.id, h.score) for h in plain] == [(h.id, h.score) for h in told], q
+        assert not plain.hits[0].explain and told.hits[0].explain
+
+
 def test_the_heading_is_evidence_for_the_paragraphs_under_it(ix):
     r = ix.search("习近平 生态环境", limit=30, explain=True)
     under = [h for h in r if h.explain.get("heading") and "生态环境" not in text(h)]

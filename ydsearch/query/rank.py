@@ -82,6 +82,8 @@ KIND_BOOST = np.array([1.0, 0.6, 0.5], dtype=np.float32)     # body, heading, ca
 #: Signals of the paragraph's document, the same for all its paragraphs: not scaled
 #: by :data:`KIND_BOOST` (a heading's document is no less about the subject).
 DOCUMENT_SIGNALS = frozenset({"context"})
+#: The two sums a term's signals become when they are not kept apart.
+TEXT_GROUP, DOCUMENT_GROUP = "_text", "_document"
 
 
 def idf(n: int, df: int) -> float:
@@ -106,7 +108,10 @@ class Ranking:
 class Ranker:
     """Computes the signals of the module docstring for a query's terms."""
 
-    def __init__(self, m: Matcher, plans: Sequence[TermPlan]):
+    def __init__(self, m: Matcher, plans: Sequence[TermPlan], detail: bool = True):
+        """``detail``: keep each signal apart (``--explain``); otherwise each term's
+        signals are summed as soon as they are computed (the same score, less work)."""
+        self.detail = detail
         self.m = m
         self.view = m.view
         self.plans = list(plans)
@@ -208,6 +213,20 @@ class Ranker:
                 np.maximum(best[i], np.where(self.m.exact(i, e), total, 0.0), out=best[i])
         return best
 
+    @staticmethod
+    def _summed(sig: Dict[str, List[np.ndarray]]) -> Dict[str, List[np.ndarray]]:
+        """A term's signals as two sums: those scaled for headings, and the
+        document's (:data:`DOCUMENT_SIGNALS`), which are not."""
+        out: Dict[str, List[np.ndarray]] = {}
+        for name, arrays in sig.items():
+            key = DOCUMENT_GROUP if name in DOCUMENT_SIGNALS else TEXT_GROUP
+            if key not in out:
+                out[key] = [a.copy() for a in arrays]
+            else:
+                for acc, a in zip(out[key], arrays):
+                    acc += a
+        return out
+
     def _node(self, node, segs):
         """(strength, weighted signals) of a query node, per segment.
 
@@ -220,6 +239,8 @@ class Ranker:
             plan = self.m.plan(node)
             sig = {name: arrays if WEIGHTS[name] == 1.0 else [WEIGHTS[name] * a for a in arrays]
                    for name, arrays in self.term_signals(plan).items()}
+            if not self.detail:
+                sig = self._summed(sig)
             strength = [self.m.term_strength(i, plan) for i in segs]
             # the first key counts the terms matched (a mere mention of a named
             # speaker: half); how exactly they match is the "proximity" signal
@@ -269,7 +290,7 @@ class Ranker:
         for i, s in enumerate(self.view.segments):
             boost = KIND_BOOST[s.column("kind")]
             for name, arrays in totals.items():
-                if name not in DOCUMENT_SIGNALS:
+                if name not in DOCUMENT_SIGNALS and name != DOCUMENT_GROUP:
                     arrays[i] *= boost          # the signals' own arrays, made for this query
                 scores[i] += arrays[i]
         return Ranking([np.asarray(x, dtype=np.float32) for x in matched], scores, totals)

@@ -263,7 +263,9 @@ def run_search(index, query: str, *, limit: int = 10, offset: int = 0, full: boo
         raise QuerySyntaxError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
     matches = Matches(index, query, filters)
     view, m, plans = matches.view, matches.matcher, matches.plans
-    ranking = Ranker(m, plans).rank(matches.node) if plans else None
+    ranking = Ranker(m, plans, detail=False).rank(matches.node) if plans else None
+    if explain and ranking is not None:       # each signal apart; the order is the sums'
+        ranking.signals = Ranker(m, plans).rank(matches.node).signals
     _add_feedback(matches, ranking)
     ranked = page(view, matches.candidates, ranking, offset, offset + limit)
     hits = []
