@@ -152,11 +152,12 @@ class Matches:
 
     def __init__(self, index, query: str, filters: dict):
         from .execute import Matcher
+        from .intent import split_speaker_terms
 
-        self.node = _full_node(query, filters)
         self.view = index.view()
         self.matcher = Matcher(self.view, index.segmenter, self.view.speaker_names(),
                                index.lexicon)
+        self.node = split_speaker_terms(_full_node(query, filters), self.matcher)
         self.masks = self.matcher.matches(self.node)
         self.plans = [self.matcher.plan(t) for t in dict.fromkeys(positive_terms(self.node))]
         #: related passages follow the matches (any query with an unquoted term)
