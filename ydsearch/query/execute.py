@@ -15,7 +15,9 @@ paragraph), so the count of matches is exact without ranking them:
   result is limited to live (not deleted) paragraphs.
 
 Every array fetched (a word's counts, a substring's occurrences) is kept for
-the ranking that follows, so nothing is looked up twice.
+the ranking that follows, so nothing is looked up twice.  The measures of a
+term (coverage, span) are in :mod:`.measures`, what the lexicon adds in
+:mod:`.synonyms`; both are mixins of :class:`Matcher`.
 """
 from dataclasses import replace
 from typing import Dict, List, Optional
@@ -25,7 +27,9 @@ import numpy as np
 from . import lang as ql
 from ..engine.segmenter import Segmenter
 from ..engine.view import IndexView, SegmentView
+from .measures import Measures
 from .plan import TermPlan, plan_term
+from .synonyms import Synonyms
 
 #: An unquoted term matches a paragraph that holds it exactly, or that holds
 #: parts (bigrams) covering at least this share of its characters.
@@ -36,7 +40,6 @@ MIN_COVERAGE = 0.75
 #: term names (who the user wants to hear).
 EXACT, CLOSE, SCATTERED, MENTION = 1.0, 0.9, 0.8, 0.5
 CLOSE_SLACK = 4
-MAX_SPAN_PARTS = 6
 
 ID_FIELDS = {"speaker": "speaker", "city": "city", "province": "province",
              "source": "source", "kind": "kind", "doc": "doc_id"}
@@ -49,7 +52,7 @@ def _date_number(iso: Optional[str], default: int) -> int:
     return int(iso[:4]) * 10000 + int(iso[5:7]) * 100 + int(iso[8:10])
 
 
-class Matcher:
+class Matcher(Synonyms, Measures):
     """Evaluates query nodes on the segments of one view, caching every lookup."""
 
     def __init__(self, view: IndexView, seg: Segmenter, speakers=(), lexicon=None):
@@ -72,55 +75,6 @@ class Matcher:
                 plan = replace(plan, expansions=list(self.lexicon.expansions(node.value)))
             self._plans[key] = plan
         return self._plans[key]
-
-    def expansion_plans(self, plan: TermPlan) -> List[TermPlan]:
-        """A phrase plan for each lexicon expansion of the term (all its words exact)."""
-        return [self.plan(ql.Text(e, phrase=True)) for e in plan.expansions]
-
-    def word_units(self, plan: TermPlan) -> List[str]:
-        """The term's words, with each run of consecutive words that the lexicon
-        knows as one entry joined (``长三角异地就医``: 长三角, 异地就医), longest first."""
-        words, units, k = plan.words, [], 0
-        while k < len(words):
-            for j in range(len(words), k + 1, -1):
-                joined = "".join(words[k:j])
-                if joined != plan.term and self.lexicon.expansions(joined):
-                    units.append(joined)
-                    k = j
-                    break
-            else:
-                units.append(words[k])
-                k += 1
-        return units
-
-    def word_synonyms(self, plan: TermPlan) -> Dict[str, List[TermPlan]]:
-        """For a term of several words, the lexicon expansions of each word or run
-        of words (``长江禁捕`` → 禁捕: 禁渔, 退捕; ``长三角异地就医`` → 异地就医: …)."""
-        if self.lexicon is None or plan.phrase or len(plan.words) < 2:
-            return {}
-        out = {}
-        for unit in self.word_units(plan):
-            found = self.lexicon.expansions(unit)
-            if found:
-                out[unit] = [self.plan(ql.Text(e, phrase=True)) for e in found]
-        return out
-
-    def words_with_synonyms(self, i: int, plan: TermPlan) -> np.ndarray:
-        """Every word (or run of words, :meth:`word_units`) of the term is there,
-        itself or as one of its lexicon expansions (and at least one of them as an
-        expansion: the rest is :meth:`literal`'s)."""
-        s = self.view.segments[i]
-        synonyms = self.word_synonyms(plan)
-        if not synonyms:
-            return np.zeros(s.ndocs, dtype=bool)
-        out, via = np.ones(s.ndocs, dtype=bool), np.zeros(s.ndocs, dtype=bool)
-        for unit in self.word_units(plan):
-            alt = np.zeros(s.ndocs, dtype=bool)
-            for e in synonyms.get(unit, ()):
-                alt |= self.exact(i, e)
-            out &= (self.substring(i, unit) > 0) | alt
-            via |= alt
-        return out & via
 
     def _cached(self, key, compute):
         value = self._cache.get(key)
@@ -161,55 +115,6 @@ class Matcher:
             out &= self.substring(i, run) > 0
         return out
 
-    def coverage(self, i: int, plan: TermPlan) -> np.ndarray:
-        """Share of the term's characters that a present part (bigram) covers."""
-        key = (i, "cover", plan.term)
-        if key not in self._cache:
-            s = self.view.segments[i]
-            covered = np.zeros(s.ndocs, dtype=np.float32)
-            for run in plan.runs:
-                if len(run) == 1:
-                    covered += self.substring(i, run) > 0
-                    continue
-                present = [self.substring(i, run[k:k + 2]) > 0 for k in range(len(run) - 1)]
-                covered += present[0]
-                for k in range(1, len(run) - 1):
-                    covered += present[k - 1] | present[k]
-                covered += present[-1]
-            self._cache[key] = covered / max(plan.length, 1)
-        return self._cache[key]
-
-    def doc_coverage(self, i: int, plan: TermPlan) -> np.ndarray:
-        """Share of the term's characters that a part present anywhere in the
-        paragraph's document (any of its live paragraphs) covers.  Computed per
-        document from the parts' occurrences, then spread to the paragraphs."""
-        key = (i, "doccover", plan.term)
-        if key not in self._cache:
-            s = self.view.segments[i]
-            codes = s.sub.codes("doc")
-            ndoc = int(codes.max()) + 1 if len(codes) else 0
-
-            def held(part: str) -> np.ndarray:
-                lo, hi = s.sub.range(part)
-                paras = s.sub.da[lo:hi]
-                out = np.zeros(ndoc, dtype=bool)
-                out[codes[paras if s.all_live else paras[s.live[paras]]]] = True
-                return out
-
-            covered = np.zeros(ndoc, dtype=np.float32)
-            for run in plan.runs:
-                if len(run) == 1:
-                    covered += held(run)
-                    continue
-                present = [held(run[k:k + 2]) for k in range(len(run) - 1)]
-                covered += present[0]
-                for k in range(1, len(run) - 1):
-                    covered += present[k - 1] | present[k]
-                covered += present[-1]
-            self._cache[key] = (covered / max(plan.length, 1))[codes] if ndoc else \
-                np.zeros(s.ndocs, dtype=np.float32)
-        return self._cache[key]
-
     def said_by(self, i: int, name: str) -> np.ndarray:
         """Paragraphs of segment ``i`` whose speaker is ``name``."""
         s = self.view.segments[i]
@@ -230,41 +135,6 @@ class Matcher:
         """The text holds the term: exactly, or (unquoted) by enough of its parts."""
         m = self.exact(i, plan)
         return m if plan.phrase else m | (self.coverage(i, plan) >= MIN_COVERAGE)
-
-    def positions(self, i: int, run: str) -> np.ndarray:
-        """Where ``run`` occurs in segment ``i``'s text, ascending."""
-        s = self.view.segments[i]
-        return self._cached((i, "pos", run), lambda: np.sort(s.sub.sa[slice(*s.sub.range(run))]))
-
-    def span(self, i: int, plan: TermPlan) -> np.ndarray:
-        """Per paragraph, the shortest stretch of text found to hold all the term's
-        parts (its words, or the bigrams of a one-word term); inf where some is
-        missing.  Anchored on each occurrence of the rarest part, the nearest
-        occurrence of every other part is taken (an upper bound of the minimum)."""
-        s = self.view.segments[i]
-        parts = plan.words if len(plan.words) > 1 else plan.grams
-        parts = list(dict.fromkeys(parts))[:MAX_SPAN_PARTS]
-        out = np.full(s.ndocs, np.inf, dtype=np.float32)
-        if not parts:
-            return out
-        pos = [self.positions(i, p) for p in parts]
-        if any(len(p) == 0 for p in pos):
-            return out
-        k = int(np.argmin([len(p) for p in pos]))
-        anchor = pos[k]
-        lo, hi = anchor.astype(np.int64), anchor.astype(np.int64) + len(parts[k])
-        for j, (part, p) in enumerate(zip(parts, pos)):
-            if j == k:
-                continue
-            at = np.clip(np.searchsorted(p, anchor), 1, len(p)) - 1
-            before, after = p[at], p[np.minimum(at + 1, len(p) - 1)]
-            near = np.where(np.abs(before - anchor) <= np.abs(after - anchor), before, after)
-            lo, hi = np.minimum(lo, near), np.maximum(hi, near + len(part))
-        docs = np.searchsorted(s.sub.starts, anchor, side="right") - 1
-        same = (np.searchsorted(s.sub.starts, lo, side="right") - 1 == docs) & \
-            (np.searchsorted(s.sub.starts, hi - 1, side="right") - 1 == docs)
-        np.minimum.at(out, docs[same], (hi - lo)[same].astype(np.float32))
-        return out
 
     def term_strength(self, i: int, plan: TermPlan) -> np.ndarray:
         """How fully each paragraph matches the term: :data:`EXACT`, :data:`CLOSE`,

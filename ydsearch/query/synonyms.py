@@ -1,0 +1,64 @@
+"""Matching a term through the lexicon: its expansions, and those of its words.
+
+A mixin of :class:`.execute.Matcher` (it uses the matcher's ``plan``,
+``lexicon``, ``exact`` and ``substring``).
+"""
+from typing import Dict, List
+
+import numpy as np
+
+from . import lang as ql
+from .plan import TermPlan
+
+
+class Synonyms:
+    """What the lexicon adds to a term's matching (see :mod:`.lexicon`)."""
+
+    def expansion_plans(self, plan: TermPlan) -> List[TermPlan]:
+        """A phrase plan for each lexicon expansion of the term (all its words exact)."""
+        return [self.plan(ql.Text(e, phrase=True)) for e in plan.expansions]
+
+    def word_units(self, plan: TermPlan) -> List[str]:
+        """The term's words, with each run of consecutive words that the lexicon
+        knows as one entry joined (``长三角异地就医``: 长三角, 异地就医), longest first."""
+        words, units, k = plan.words, [], 0
+        while k < len(words):
+            for j in range(len(words), k + 1, -1):
+                joined = "".join(words[k:j])
+                if joined != plan.term and self.lexicon.expansions(joined):
+                    units.append(joined)
+                    k = j
+                    break
+            else:
+                units.append(words[k])
+                k += 1
+        return units
+
+    def word_synonyms(self, plan: TermPlan) -> Dict[str, List[TermPlan]]:
+        """For a term of several words, the lexicon expansions of each word or run
+        of words (``长江禁捕`` → 禁捕: 禁渔, 退捕; ``长三角异地就医`` → 异地就医: …)."""
+        if self.lexicon is None or plan.phrase or len(plan.words) < 2:
+            return {}
+        out = {}
+        for unit in self.word_units(plan):
+            found = self.lexicon.expansions(unit)
+            if found:
+                out[unit] = [self.plan(ql.Text(e, phrase=True)) for e in found]
+        return out
+
+    def words_with_synonyms(self, i: int, plan: TermPlan) -> np.ndarray:
+        """Every word (or run of words, :meth:`word_units`) of the term is there,
+        itself or as one of its lexicon expansions (and at least one of them as an
+        expansion: the rest is :meth:`literal`'s)."""
+        s = self.view.segments[i]
+        synonyms = self.word_synonyms(plan)
+        if not synonyms:
+            return np.zeros(s.ndocs, dtype=bool)
+        out, via = np.ones(s.ndocs, dtype=bool), np.zeros(s.ndocs, dtype=bool)
+        for unit in self.word_units(plan):
+            alt = np.zeros(s.ndocs, dtype=bool)
+            for e in synonyms.get(unit, ()):
+                alt |= self.exact(i, e)
+            out &= (self.substring(i, unit) > 0) | alt
+            via |= alt
+        return out & via
