@@ -3,16 +3,13 @@ two terms, on the five seeds: the same passages, in the same order, as
 ``李强 长三角``, in either script; a run that occurs as typed stays one term."""
 import pytest
 
-import ydsearch
 from ydsearch.pipeline.normalize import normalize
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    path = tmp_path_factory.mktemp("intent") / "index"
-    with ydsearch.open_index(path, create=True) as index:
-        index.add(ydsearch.bundled_seeds())
-        yield index
+@pytest.fixture
+def ix(seed_index):
+    """The session's index of the five seeds (tests/conftest.py), read only."""
+    return seed_index
 
 
 def ranked(ix, query):

@@ -12,12 +12,10 @@ from ydsearch.pipeline.normalize import normalize
 from tests.cli_helpers import isolated, one_error_line, yd  # noqa: F401 - fixtures
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ranking") / "index"
-    with ydsearch.open_index(path, create=True) as index:
-        index.add(ydsearch.bundled_seeds())
-        yield index
+@pytest.fixture
+def ix(seed_index):
+    """The session's index of the five seeds (tests/conftest.py), read only."""
+    return seed_index
 
 
 def text(hit) -> str:
