@@ -29,6 +29,7 @@ _NAME_STRAY = re.compile(
     r"|^(?:一致|共同|选举|大选|郑重|鲜明|连续|班子|致函|官邸)"
     r"|^(?:总统|总理|首相|主席|部长|外长|发言人|候选人|助理|特使|秘书|大使|书记|省长|市长|新闻|兼)"
     r"|(?:也|还|则|曾|都|已|时|地|说|称|等)$"
+    r"|^(?:已经|曾经|正在|仍然|再次|首次|亲自)|(?:市|县|省)$"
 )
 _NAME_SHAPE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:·[\u4e00-\u9fff]{1,8})*$")
 # A role starts with the role, and holds no verb of the sentence around it.

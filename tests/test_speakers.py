@@ -73,6 +73,8 @@ EXPECT = {
     "xwlb-20230620-05": {0: None, 1: "李强", 2: "李强", 3: None, 4: None},
     "xwlb-20170214-03": {1: "俞正声", 3: "马卡莫", 4: None},
     "xwlb-20250110-04": {1: "会议", 3: "会议", 4: None},
+    "xwlb-20200919-01": {0: "习近平"},          # not 沙市 (湖南省长沙市)
+    "xwlb-20170123-12": {9: None},              # not 已经 (an adverb after a title)
 }
 
 
@@ -134,6 +136,8 @@ def test_names_and_roles_have_nothing_glued_on(text, name, role):
     "双方外长一致同意，要加强沟通。",
     "总书记鲜明提出，发展是第一要务。",
     "该国总统大选在即，各方关注。",
+    "该国总统已经签署了这项法令。",                  # an adverb after the title
+    "代表团在湖南省长沙市出席开幕式。",                # 湖南省 + 长沙市, not 省长 + 沙市
 ])
 def test_words_are_not_taken_for_names(text):
     assert people_in(text) == {}

@@ -77,8 +77,12 @@ _ROLE_NOISE = re.compile(
 _NOT_FOREIGN = re.compile(r"[的了在和是为将赴请邀向对把被从给这那府部院办会委局厅表声话持要求示批电]"
                           r"|大选|询问|没有|官邸|班子|连续|反复|动情|激动|候选|宣誓|第|新闻|助理|特使"
                           r"|顾问|发言|选举|一致|共同|致函|连续|郑重")
-# Never inside a name, domestic or foreign: verbs of speech and title words.
-_BAD_NAME = re.compile(r"指出|表示|强调|认为|要求|宣布|发言|新闻|助理|特使|顾问|候选|连续|^兼")
+# Never inside a name, domestic or foreign: verbs of speech and title words; never
+# its start: an adverb after a title (``某国总统已经签署…``); never its end: the suffix
+# of a place read after a title (``湖南省长沙市``: 省长 + 沙市).
+_BAD_NAME = re.compile(r"指出|表示|强调|认为|要求|宣布|发言|新闻|助理|特使|顾问|候选|连续|^兼"
+                       r"|^(?:已经|曾经|正在|仍然|依然|再次|首次|亲自|专门|随即|立即|一直|始终"
+                       r"|即将|刚刚|当即)|[市县省]$")
 _DECK_RE = re.compile(rf"([{HAN}]{{2,}}?)(?:出席|主持|参加|陪同)$")
 
 
