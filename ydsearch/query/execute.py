@@ -63,7 +63,7 @@ class Matcher(Synonyms, Measures):
         self.speakers = frozenset(speakers)
         self.lexicon = lexicon
         self._plans: Dict[tuple, TermPlan] = {}
-        self._cache: Dict[tuple, np.ndarray] = {}
+        self._cache: Dict[tuple, object] = {}     # arrays; per-term tables
         self._df: Dict[tuple, int] = {}
 
     # -- analysed terms and raw lookups ----------------------------------------------

@@ -19,17 +19,8 @@ class Measures:
         key = (i, "cover", plan.term)
         if key not in self._cache:
             s = self.view.segments[i]
-            covered = np.zeros(s.ndocs, dtype=np.float32)
-            for run in plan.runs:
-                if len(run) == 1:
-                    covered += self.substring(i, run) > 0
-                    continue
-                present = [self.substring(i, run[k:k + 2]) > 0 for k in range(len(run) - 1)]
-                covered += present[0]
-                for k in range(1, len(run) - 1):
-                    covered += present[k - 1] | present[k]
-                covered += present[-1]
-            self._cache[key] = covered / max(plan.length, 1)
+            self._cache[key] = covered_share(plan, lambda part: self.substring(i, part) > 0,
+                                             s.ndocs)
         return self._cache[key]
 
     def doc_coverage(self, i: int, plan: TermPlan) -> np.ndarray:
@@ -49,17 +40,7 @@ class Measures:
                 out[codes[paras if s.all_live else paras[s.live[paras]]]] = True
                 return out
 
-            covered = np.zeros(ndoc, dtype=np.float32)
-            for run in plan.runs:
-                if len(run) == 1:
-                    covered += held(run)
-                    continue
-                present = [held(run[k:k + 2]) for k in range(len(run) - 1)]
-                covered += present[0]
-                for k in range(1, len(run) - 1):
-                    covered += present[k - 1] | present[k]
-                covered += present[-1]
-            self._cache[key] = (covered / max(plan.length, 1))[codes] if ndoc else \
+            self._cache[key] = covered_share(plan, held, ndoc)[codes] if ndoc else \
                 np.zeros(s.ndocs, dtype=np.float32)
         return self._cache[key]
 
@@ -97,3 +78,20 @@ class Measures:
             (np.searchsorted(s.sub.starts, hi - 1, side="right") - 1 == docs)
         np.minimum.at(out, docs[same], (hi - lo)[same].astype(np.float32))
         return out
+
+
+def covered_share(plan: TermPlan, present, size: int) -> np.ndarray:
+    """Share of the term's characters covered by its parts, where ``present(part)``
+    says (as ``size`` booleans) which units hold a part: a bigram covers its two
+    characters, a one-character run itself."""
+    covered = np.zeros(size, dtype=np.float32)
+    for run in plan.runs:
+        if len(run) == 1:
+            covered += present(run)
+            continue
+        held = [present(run[k:k + 2]) for k in range(len(run) - 1)]
+        covered += held[0]
+        for k in range(1, len(run) - 1):
+            covered += held[k - 1] | held[k]
+        covered += held[-1]
+    return covered / max(plan.length, 1)

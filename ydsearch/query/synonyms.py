@@ -35,16 +35,18 @@ class Synonyms:
         return units
 
     def word_synonyms(self, plan: TermPlan) -> Dict[str, List[TermPlan]]:
-        """For a term of several words, the lexicon expansions of each word or run
-        of words (``长江禁捕`` → 禁捕: 禁渔, 退捕; ``长三角异地就医`` → 异地就医: …)."""
+        """For a term of several words, each word or run of words
+        (:meth:`word_units`, in order) with its lexicon expansions (``长江禁捕`` →
+        禁捕: 禁渔, 退捕; ``长三角异地就医`` → 异地就医: …); empty when none has any."""
         if self.lexicon is None or plan.phrase or len(plan.words) < 2:
             return {}
-        out = {}
-        for unit in self.word_units(plan):
-            found = self.lexicon.expansions(unit)
-            if found:
-                out[unit] = [self.plan(ql.Text(e, phrase=True)) for e in found]
-        return out
+        key = ("synonyms", plan.term)
+        if key not in self._cache:
+            out = {unit: [self.plan(ql.Text(e, phrase=True))
+                          for e in self.lexicon.expansions(unit)]
+                   for unit in self.word_units(plan)}
+            self._cache[key] = out if any(out.values()) else {}
+        return self._cache[key]
 
     def words_with_synonyms(self, i: int, plan: TermPlan) -> np.ndarray:
         """Every word (or run of words, :meth:`word_units`) of the term is there,
@@ -55,9 +57,9 @@ class Synonyms:
         if not synonyms:
             return np.zeros(s.ndocs, dtype=bool)
         out, via = np.ones(s.ndocs, dtype=bool), np.zeros(s.ndocs, dtype=bool)
-        for unit in self.word_units(plan):
+        for unit, expansions in synonyms.items():
             alt = np.zeros(s.ndocs, dtype=bool)
-            for e in synonyms.get(unit, ()):
+            for e in expansions:
                 alt |= self.exact(i, e)
             out &= (self.substring(i, unit) > 0) | alt
             via |= alt
